@@ -1,0 +1,347 @@
+//! Engine layer: one peer connection (handshake, then a reader and a writer over its pipe), the
+//! accept loop of a bound endpoint, and the reconnecting connector of a connected one.
+//! Invariants: every connection is read until it ends, so a dead peer is noticed at once; a pipe
+//! is detached by a guard, so an aborted task never leaves a pipe marked live.
+
+use super::codec::{self, Decoder, ProtocolError};
+use super::endpoint::Endpoint;
+use super::handshake::{handshake, HandshakeError};
+use super::kind::RecvRouting;
+use super::options::Opt;
+use super::routing::{Msg, PipeId};
+use super::runtime::warn;
+use super::socket::Shared;
+use super::transport::{self, Listener, Stream};
+use bytes::{Bytes, BytesMut};
+use std::future::poll_fn;
+use std::io;
+use std::sync::Arc;
+use std::task::Poll;
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+
+/// Bytes asked of the OS per read: large reads beat libzmq's 8 KiB ones for big messages.
+const READ_CHUNK: usize = 64 * 1024;
+/// Most bytes reserved ahead for a frame still arriving, so memory tracks what actually arrives.
+const MAX_READ_AHEAD: usize = 1 << 20;
+/// Bytes of messages the writer takes from its queue per batch.
+const WRITE_BATCH: usize = 256 * 1024;
+/// Frames at least this large are written from their own buffer rather than copied.
+const BIG_FRAME: usize = 32 * 1024;
+
+/// Why a connection ended.
+enum End {
+    /// The peer closed the stream.
+    Eof,
+    /// The socket closed and the pipe was flushed, or the pipe was removed.
+    Closed,
+    /// A transport error.
+    Io,
+    /// The peer broke the protocol; logged.
+    Protocol(ProtocolError),
+}
+
+/// Accepts connections on `listener` for as long as the task lives (unbind/close abort it).
+pub(crate) async fn accept_loop(shared: Arc<Shared>, endpoint: u64, listener: Listener) {
+    loop {
+        match listener.accept().await {
+            Ok(stream) => {
+                let conn = serve(shared.clone(), stream, None, true);
+                shared.spawn_task(endpoint, false, async move {
+                    conn.await;
+                })
+            }
+            Err(e) => {
+                // Out of descriptors and the like: pause rather than spin.
+                warn(&format!("accept on {} failed: {e}", listener.endpoint));
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    }
+}
+
+/// Connects to `endpoint`, serves the connection, and reconnects after `reconnectInterval`
+/// (doubling up to `reconnectMaxInterval`) until the socket closes with nothing left to send.
+pub(crate) async fn connector(shared: Arc<Shared>, _endpoint_id: u64, endpoint: Endpoint, pipe: Option<PipeId>) {
+    let mut delay: Option<Duration> = None;
+    loop {
+        if let Some(d) = delay {
+            tokio::time::sleep(d).await;
+        }
+        if nothing_left(&shared, pipe) {
+            return;
+        }
+        let timeout = shared.lock().opts.nonzero_ms(Opt::ConnectTimeout);
+        let handshaken = match transport::connect(&endpoint, timeout).await {
+            Ok(stream) => serve(shared.clone(), stream, pipe, false).await,
+            Err(_) => false,
+        };
+        if nothing_left(&shared, pipe) {
+            return;
+        }
+        let (ivl, max) = {
+            let st = shared.lock();
+            (st.opts.get(Opt::ReconnectInterval), st.opts.get(Opt::ReconnectMaxInterval))
+        };
+        if ivl < 0 {
+            return;
+        }
+        let base = Duration::from_millis(ivl as u64);
+        delay = Some(match delay {
+            Some(prev) if !handshaken && max > ivl => (prev * 2).min(Duration::from_millis(max as u64)),
+            _ => base,
+        });
+    }
+}
+
+/// True once the socket is closed and this connector's pipe (if any) has nothing queued.
+fn nothing_left(shared: &Shared, pipe: Option<PipeId>) -> bool {
+    let mut st = shared.lock();
+    if !st.closed {
+        return false;
+    }
+    match pipe {
+        Some(id) => st.pipes.get_mut(id).is_none_or(|p| p.out.is_empty()),
+        None => true,
+    }
+}
+
+/// Serves one connection. Returns whether the handshake completed.
+pub(crate) async fn serve(shared: Arc<Shared>, stream: Stream, pipe: Option<PipeId>, as_server: bool) -> bool {
+    match stream {
+        Stream::Tcp(s) => {
+            let (r, w) = s.into_split();
+            serve_halves(shared, r, w, pipe, as_server).await
+        }
+        Stream::Unix(s) => {
+            let (r, w) = s.into_split();
+            serve_halves(shared, r, w, pipe, as_server).await
+        }
+    }
+}
+
+/// Detaches (connect side) or removes (accepted, or `immediate`) the pipe however the task ends.
+struct PipeGuard {
+    shared: Arc<Shared>,
+    id: PipeId,
+    persistent: bool,
+}
+
+impl Drop for PipeGuard {
+    fn drop(&mut self) {
+        let mut st = self.shared.lock();
+        if self.persistent {
+            if let Some(p) = st.pipes.get_mut(self.id) {
+                p.detach();
+            }
+        } else {
+            st.pipes.remove(self.id);
+        }
+    }
+}
+
+async fn serve_halves<R, W>(shared: Arc<Shared>, mut r: R, mut w: W, pipe: Option<PipeId>, as_server: bool) -> bool
+where
+    R: AsyncRead + Unpin,
+    W: AsyncWrite + Unpin,
+{
+    let (hs_timeout, max_size) = {
+        let st = shared.lock();
+        (st.opts.nonzero_ms(Opt::HandshakeInterval), st.opts.max_message_size())
+    };
+    let hs = handshake(&mut r, &mut w, shared.kind, as_server);
+    let result = match hs_timeout {
+        Some(t) => tokio::time::timeout(t, hs)
+            .await
+            .unwrap_or(Err(HandshakeError::Protocol(ProtocolError::HandshakeTimeout))),
+        None => hs.await,
+    };
+    let leftover = match result {
+        Ok((_info, leftover)) => leftover,
+        Err(HandshakeError::Protocol(e)) => {
+            warn(&format!("handshake failed, dropping the connection: {e}"));
+            return false;
+        }
+        Err(HandshakeError::Io(_)) => return false,
+    };
+    let guard = {
+        let mut st = shared.lock();
+        let id = match pipe {
+            Some(id) => match st.pipes.get_mut(id) {
+                Some(p) => {
+                    p.live = true;
+                    id
+                }
+                None => return true,
+            },
+            None if st.closed => return true,
+            None => {
+                let (out_hwm, in_hwm) = (st.opts.hwm(Opt::SendHighWaterMark), st.opts.hwm(Opt::ReceiveHighWaterMark));
+                st.pipes.add(out_hwm, in_hwm, true)
+            }
+        };
+        st.wake_sender();
+        PipeGuard { shared: shared.clone(), id, persistent: pipe.is_some() }
+    };
+    let end = tokio::select! {
+        end = read_loop(&shared, guard.id, r, leftover, max_size) => end,
+        end = write_loop(&shared, guard.id, w) => end,
+    };
+    if let End::Protocol(e) = end {
+        warn(&format!("dropping a connection: {e}"));
+    }
+    drop(guard);
+    true
+}
+
+async fn read_loop<R: AsyncRead + Unpin>(
+    shared: &Shared,
+    pipe: PipeId,
+    mut r: R,
+    mut buf: BytesMut,
+    max_size: Option<u64>,
+) -> End {
+    let mut decoder = Decoder::new(max_size);
+    let discard = shared.kind.info().recv == RecvRouting::None;
+    let mut parts: Vec<Bytes> = Vec::new();
+    let mut batch: Vec<Msg> = Vec::new();
+    loop {
+        loop {
+            match decoder.decode(&mut buf) {
+                Ok(Some(frame)) if frame.command => {
+                    if let Err(e) = on_command(shared, pipe, &frame.body) {
+                        return End::Protocol(e);
+                    }
+                }
+                Ok(Some(_)) if discard => {}
+                Ok(Some(frame)) => {
+                    parts.push(frame.body);
+                    if !frame.more {
+                        batch.push(std::mem::take(&mut parts));
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => return End::Protocol(e),
+            }
+        }
+        if !batch.is_empty() {
+            let mut st = shared.lock();
+            if st.closed {
+                return End::Closed;
+            }
+            st.pipes.deliver(pipe, batch.drain(..));
+            st.wake_receiver();
+        }
+        let room = poll_fn(|cx| {
+            let mut st = shared.lock();
+            let closed = st.closed;
+            match st.pipes.get_mut(pipe) {
+                None => Poll::Ready(false),
+                Some(p) if closed || p.inbox_has_room() => Poll::Ready(true),
+                Some(p) => {
+                    p.reader = Some(cx.waker().clone());
+                    Poll::Pending
+                }
+            }
+        })
+        .await;
+        if !room {
+            return End::Closed;
+        }
+        buf.reserve(Decoder::pending_need(&buf).clamp(READ_CHUNK, MAX_READ_AHEAD));
+        match r.read_buf(&mut buf).await {
+            Ok(0) => return End::Eof,
+            Ok(_) => {}
+            Err(_) => return End::Io,
+        }
+    }
+}
+
+/// Handles a command after the handshake: PING gets a PONG; unknown commands are ignored.
+fn on_command(shared: &Shared, pipe: PipeId, body: &Bytes) -> Result<(), ProtocolError> {
+    let command = codec::parse_command(body)?;
+    match command.name.as_str() {
+        "PING" => {
+            // PING = TTL (2 bytes) + context (up to 16 bytes), echoed back in PONG (RFC 37).
+            let context = command.data.get(2..).unwrap_or_default();
+            let context = &context[..context.len().min(16)];
+            let mut frame = BytesMut::new();
+            codec::encode_command(&mut frame, "PONG", context);
+            let mut st = shared.lock();
+            if let Some(p) = st.pipes.get_mut(pipe) {
+                p.control.push(frame.freeze());
+                p.wake_writer();
+            }
+            Ok(())
+        }
+        "ERROR" => {
+            let reason = command.data.get(1..).unwrap_or_default();
+            Err(ProtocolError::PeerError(String::from_utf8_lossy(reason).into_owned()))
+        }
+        _ => Ok(()),
+    }
+}
+
+async fn write_loop<W: AsyncWrite + Unpin>(shared: &Shared, pipe: PipeId, mut w: W) -> End {
+    let mut out = BytesMut::with_capacity(READ_CHUNK);
+    let mut msgs: Vec<Msg> = Vec::new();
+    let mut control: Vec<Bytes> = Vec::new();
+    loop {
+        let finished = poll_fn(|cx| {
+            let mut st = shared.lock();
+            let closed = st.closed;
+            let Some(p) = st.pipes.get_mut(pipe) else { return Poll::Ready(true) };
+            control.append(&mut p.control);
+            let mut bytes = 0;
+            while bytes < WRITE_BATCH {
+                let Some(m) = p.out.pop_front() else { break };
+                bytes += m.iter().map(|f| f.len()).sum::<usize>() + 9;
+                msgs.push(m);
+            }
+            if !msgs.is_empty() {
+                st.wake_sender();
+                Poll::Ready(false)
+            } else if !control.is_empty() {
+                Poll::Ready(false)
+            } else if closed {
+                Poll::Ready(true)
+            } else {
+                p.writer = Some(cx.waker().clone());
+                Poll::Pending
+            }
+        })
+        .await;
+        if finished {
+            let _ = w.shutdown().await;
+            return End::Closed;
+        }
+        for c in control.drain(..) {
+            out.extend_from_slice(&c);
+        }
+        for m in msgs.drain(..) {
+            let last = m.len().saturating_sub(1);
+            for (i, part) in m.iter().enumerate() {
+                codec::put_frame_header(&mut out, part.len(), i < last);
+                if part.len() >= BIG_FRAME {
+                    if write_two(&mut w, &out, part).await.is_err() {
+                        return End::Io;
+                    }
+                    out.clear();
+                } else {
+                    out.extend_from_slice(part);
+                }
+            }
+        }
+        if !out.is_empty() {
+            if w.write_all(&out).await.is_err() {
+                return End::Io;
+            }
+            out.clear();
+        }
+    }
+}
+
+async fn write_two<W: AsyncWrite + Unpin>(w: &mut W, head: &[u8], body: &[u8]) -> io::Result<()> {
+    w.write_all(head).await?;
+    w.write_all(body).await
+}

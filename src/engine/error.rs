@@ -1,0 +1,166 @@
+//! Engine layer: the one error type of the engine. Every failure maps to an errno-style `code()`
+//! here and nowhere else, so the binding never has to parse messages.
+
+use std::io;
+
+/// An engine failure, carrying enough to build a JS `Error` with `code` and `errno`.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum EngineError {
+    /// An endpoint, option value or argument that cannot be used (`EINVAL`).
+    #[error("Invalid argument")]
+    InvalidArgument,
+    /// A transport we do not speak (`EPROTONOSUPPORT`).
+    #[error("Protocol not supported")]
+    ProtocolNotSupported,
+    /// A bind host that names no local interface or resolvable address (`ENODEV`).
+    #[error("No such device")]
+    NoSuchDevice,
+    /// The address is taken (`EADDRINUSE`).
+    #[error("Address already in use")]
+    AddressInUse,
+    /// The address is not local to this machine (`EADDRNOTAVAIL`).
+    #[error("Cannot assign requested address")]
+    AddressNotAvailable,
+    /// An ipc path longer than a Unix socket address holds (`ENAMETOOLONG`).
+    #[error("File name too long")]
+    NameTooLong,
+    /// unbind/disconnect of an endpoint this socket does not have (`ENOENT`).
+    #[error("No such endpoint")]
+    NoSuchEndpoint,
+    /// The operation timed out, or was pending when the socket closed (`EAGAIN`).
+    #[error("Operation was not possible or timed out")]
+    Again,
+    /// The socket was closed (`EBADF`).
+    #[error("Socket is closed")]
+    Closed,
+    /// An option read or written on a closed socket (`ENOTSOCK`).
+    #[error("Socket operation on non-socket")]
+    NotSocket,
+    /// A second concurrent operation of one kind (`EBUSY`).
+    #[error("{0}")]
+    Busy(&'static str),
+    /// The socket type does not allow this operation now (`EFSM`).
+    #[error("Operation cannot be accomplished in current state")]
+    State,
+    /// The socket type does not support this operation at all (`ENOTSUP`).
+    #[error("Operation not supported")]
+    NotSupported,
+    /// A message larger than a limit allows (`EMSGSIZE`).
+    #[error("Message too long")]
+    MessageTooLong,
+    /// An OS error we pass through with its own errno.
+    #[error("{message}")]
+    Os {
+        /// The OS error text.
+        message: String,
+        /// The raw errno, when the OS gave one.
+        errno: i32,
+    },
+    /// A background task of the socket failed unexpectedly; the socket was closed.
+    #[error("Internal error: {0}")]
+    Internal(String),
+}
+
+impl EngineError {
+    /// The errno name callers branch on, as zeromq.js reports it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::InvalidArgument => "EINVAL",
+            Self::ProtocolNotSupported => "EPROTONOSUPPORT",
+            Self::NoSuchDevice => "ENODEV",
+            Self::AddressInUse => "EADDRINUSE",
+            Self::AddressNotAvailable => "EADDRNOTAVAIL",
+            Self::NameTooLong => "ENAMETOOLONG",
+            Self::NoSuchEndpoint => "ENOENT",
+            Self::Again => "EAGAIN",
+            Self::Closed => "EBADF",
+            Self::NotSocket => "ENOTSOCK",
+            Self::Busy(_) => "EBUSY",
+            Self::State => "EFSM",
+            Self::NotSupported => "ENOTSUP",
+            Self::MessageTooLong => "EMSGSIZE",
+            Self::Os { errno, .. } => errno_name(*errno),
+            Self::Internal(_) => "EFAULT",
+        }
+    }
+
+    /// The numeric errno (Linux numbering; EFSM is libzmq's own number).
+    pub fn errno(&self) -> i32 {
+        match self {
+            Self::InvalidArgument => 22,
+            Self::ProtocolNotSupported => 93,
+            Self::NoSuchDevice => 19,
+            Self::AddressInUse => 98,
+            Self::AddressNotAvailable => 99,
+            Self::NameTooLong => 36,
+            Self::NoSuchEndpoint => 2,
+            Self::Again => 11,
+            Self::Closed => 9,
+            Self::NotSocket => 88,
+            Self::Busy(_) => 16,
+            Self::State => 156_384_763,
+            Self::NotSupported => 95,
+            Self::MessageTooLong => 90,
+            Self::Os { errno, .. } => *errno,
+            Self::Internal(_) => 14,
+        }
+    }
+
+    /// Maps an OS error from bind/listen to the engine's codes.
+    pub fn from_bind_io(err: &io::Error) -> Self {
+        match err.kind() {
+            io::ErrorKind::AddrInUse => Self::AddressInUse,
+            io::ErrorKind::AddrNotAvailable => Self::AddressNotAvailable,
+            _ => Self::from(err),
+        }
+    }
+}
+
+impl From<&io::Error> for EngineError {
+    fn from(err: &io::Error) -> Self {
+        Self::Os {
+            message: err.to_string(),
+            errno: err.raw_os_error().unwrap_or(5),
+        }
+    }
+}
+
+/// Names for the OS errnos a socket operation can plausibly surface.
+fn errno_name(errno: i32) -> &'static str {
+    match errno {
+        1 => "EPERM",
+        2 => "ENOENT",
+        13 => "EACCES",
+        17 => "EEXIST",
+        20 => "ENOTDIR",
+        22 => "EINVAL",
+        24 => "EMFILE",
+        28 => "ENOSPC",
+        30 => "EROFS",
+        36 => "ENAMETOOLONG",
+        98 => "EADDRINUSE",
+        99 => "EADDRNOTAVAIL",
+        111 => "ECONNREFUSED",
+        _ => "EIO",
+    }
+}
+
+/// Result type of the engine.
+pub type Result<T> = std::result::Result<T, EngineError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_errnos_match_zeromq_js() {
+        assert_eq!(EngineError::Again.code(), "EAGAIN");
+        assert_eq!(EngineError::Again.errno(), 11);
+        assert_eq!(EngineError::Closed.to_string(), "Socket is closed");
+        assert_eq!(EngineError::State.errno(), 156_384_763);
+        let e = EngineError::from_bind_io(&io::Error::from_raw_os_error(98));
+        assert_eq!(e.code(), "EADDRINUSE");
+        let e = EngineError::from(&io::Error::from_raw_os_error(13));
+        assert_eq!((e.code(), e.errno()), ("EACCES", 13));
+    }
+}

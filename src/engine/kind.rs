@@ -1,0 +1,129 @@
+//! Engine layer: the socket-type table (RFC 37 §"Socket types"). One row per type decides peer
+//! compatibility and which routing the generic core uses; no socket type has code of its own.
+
+/// A ZeroMQ socket type as named in the READY `Socket-Type` property.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SocketType {
+    /// PAIR (RFC 31).
+    Pair,
+    /// PUB (RFC 29).
+    Pub,
+    /// SUB (RFC 29).
+    Sub,
+    /// REQ (RFC 28).
+    Req,
+    /// REP (RFC 28).
+    Rep,
+    /// DEALER (RFC 28).
+    Dealer,
+    /// ROUTER (RFC 28).
+    Router,
+    /// PULL (RFC 30).
+    Pull,
+    /// PUSH (RFC 30).
+    Push,
+    /// XPUB (RFC 29).
+    XPub,
+    /// XSUB (RFC 29).
+    XSub,
+}
+
+/// How a socket picks the peer for an outgoing message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SendRouting {
+    /// The type never sends: `send` is `ENOTSUP`.
+    None,
+    /// Next peer (in turn) whose queue is below the send high-water mark.
+    RoundRobin,
+}
+
+/// How a socket collects incoming messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecvRouting {
+    /// The type never receives: data from peers is read and discarded.
+    None,
+    /// One message from each peer with something queued, in turn.
+    FairQueue,
+}
+
+/// One row of the table.
+#[derive(Debug)]
+pub struct KindInfo {
+    /// The wire name.
+    pub name: &'static str,
+    /// Peer types a connection may have (RFC 37's compatibility table).
+    pub peers: &'static [SocketType],
+    /// Outgoing routing.
+    pub send: SendRouting,
+    /// Incoming routing.
+    pub recv: RecvRouting,
+    /// Whether the engine implements the type's routing yet (only PUSH and PULL so far).
+    pub implemented: bool,
+}
+
+use SocketType as T;
+
+const fn row(
+    name: &'static str,
+    peers: &'static [SocketType],
+    send: SendRouting,
+    recv: RecvRouting,
+    implemented: bool,
+) -> KindInfo {
+    KindInfo { name, peers, send, recv, implemented }
+}
+
+impl SocketType {
+    /// Every type, for lookups by name.
+    pub const ALL: [SocketType; 11] =
+        [T::Pair, T::Pub, T::Sub, T::Req, T::Rep, T::Dealer, T::Router, T::Pull, T::Push, T::XPub, T::XSub];
+
+    /// This type's row of the table.
+    pub fn info(self) -> KindInfo {
+        use RecvRouting as R;
+        use SendRouting as S;
+        match self {
+            T::Pair => row("PAIR", &[T::Pair], S::None, R::None, false),
+            T::Pub => row("PUB", &[T::Sub, T::XSub], S::None, R::None, false),
+            T::Sub => row("SUB", &[T::Pub, T::XPub], S::None, R::None, false),
+            T::Req => row("REQ", &[T::Rep, T::Router], S::None, R::None, false),
+            T::Rep => row("REP", &[T::Req, T::Dealer], S::None, R::None, false),
+            T::Dealer => row("DEALER", &[T::Rep, T::Dealer, T::Router], S::None, R::None, false),
+            T::Router => row("ROUTER", &[T::Req, T::Dealer, T::Router], S::None, R::None, false),
+            T::Pull => row("PULL", &[T::Push], S::None, R::FairQueue, true),
+            T::Push => row("PUSH", &[T::Pull], S::RoundRobin, R::None, true),
+            T::XPub => row("XPUB", &[T::Sub, T::XSub], S::None, R::None, false),
+            T::XSub => row("XSUB", &[T::Pub, T::XPub], S::None, R::None, false),
+        }
+    }
+
+    /// The type named by a peer's `Socket-Type` property (exact, upper case as RFC 37 writes them).
+    pub fn from_wire(name: &[u8]) -> Option<SocketType> {
+        Self::ALL.into_iter().find(|t| t.info().name.as_bytes() == name)
+    }
+
+    /// Whether a connection between `self` and a peer of type `peer` is allowed.
+    pub fn accepts(self, peer: SocketType) -> bool {
+        self.info().peers.contains(&peer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compatibility_is_symmetric_and_matches_rfc() {
+        for a in SocketType::ALL {
+            for b in SocketType::ALL {
+                assert_eq!(a.accepts(b), b.accepts(a), "{a:?} {b:?}");
+            }
+            assert_eq!(SocketType::from_wire(a.info().name.as_bytes()), Some(a));
+        }
+        assert!(T::Push.accepts(T::Pull));
+        assert!(!T::Push.accepts(T::Push));
+        assert!(!T::Pull.accepts(T::Pub));
+        assert_eq!(SocketType::from_wire(b"STREAM"), None);
+        assert_eq!(SocketType::from_wire(b"push"), None);
+    }
+}

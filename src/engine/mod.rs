@@ -1,0 +1,19 @@
+//! Engine layer root: a ZeroMQ (ZMTP 3.1) implementation in pure Rust on tokio. Nothing in
+//! `engine` knows about JavaScript; the binding drives it through `Socket`.
+pub mod codec;
+pub mod connection;
+pub mod endpoint;
+pub mod error;
+pub mod handshake;
+pub mod kind;
+pub mod options;
+pub mod routing;
+pub mod runtime;
+pub mod socket;
+pub mod transport;
+
+pub use error::{EngineError, Result};
+pub use kind::SocketType;
+pub use options::{Opt, OptionKind, OPTIONS};
+pub use routing::Msg;
+pub use socket::Socket;

@@ -1,0 +1,204 @@
+//! Engine layer: socket options. `OPTIONS` is the single table of names, ZMQ constants, types,
+//! ranges and defaults; the binding and the TypeScript layer derive their option properties from it.
+
+use super::error::{EngineError, Result};
+use std::time::Duration;
+
+/// How an option's value is typed in JavaScript.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptionKind {
+    /// An integer (count, bytes or milliseconds).
+    Int,
+    /// A boolean.
+    Bool,
+}
+
+/// One row of the options table.
+#[derive(Debug)]
+pub struct OptionSpec {
+    /// The zeromq.js property name.
+    pub name: &'static str,
+    /// The libzmq constant it corresponds to.
+    pub zmq: &'static str,
+    /// Value type.
+    pub kind: OptionKind,
+    /// Default value (booleans as 0/1).
+    pub default: i64,
+    /// Smallest accepted value.
+    pub min: i64,
+    /// Largest accepted value.
+    pub max: i64,
+}
+
+/// Identifies an option; the discriminant indexes `OPTIONS`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(usize)]
+pub enum Opt {
+    /// ZMQ_SNDHWM: messages queued per peer before `send` waits (0: unlimited).
+    SendHighWaterMark,
+    /// ZMQ_RCVHWM: messages queued per peer before we stop reading it (0: unlimited).
+    ReceiveHighWaterMark,
+    /// ZMQ_SNDTIMEO: ms a `send` may wait; -1 forever, 0 not at all.
+    SendTimeout,
+    /// ZMQ_RCVTIMEO: ms a `receive` may wait; -1 forever, 0 not at all.
+    ReceiveTimeout,
+    /// ZMQ_LINGER: ms queued messages keep flowing after `close()`; -1 forever.
+    Linger,
+    /// ZMQ_RECONNECT_IVL: ms between reconnection attempts; -1 disables reconnection.
+    ReconnectInterval,
+    /// ZMQ_RECONNECT_IVL_MAX: upper bound of the doubling backoff; 0 keeps the interval fixed.
+    ReconnectMaxInterval,
+    /// ZMQ_HANDSHAKE_IVL: ms a new connection has to finish the ZMTP handshake; 0 no limit.
+    HandshakeInterval,
+    /// ZMQ_CONNECT_TIMEOUT: ms a TCP connect attempt may take; 0 the OS default.
+    ConnectTimeout,
+    /// ZMQ_MAXMSGSIZE: largest accepted incoming message in bytes; -1 no limit.
+    MaxMessageSize,
+    /// ZMQ_IMMEDIATE: queue only to peers whose connection is complete.
+    Immediate,
+    /// ZMQ_BACKLOG: pending-connection queue length of listeners.
+    Backlog,
+}
+
+const I32: i64 = i32::MAX as i64;
+
+const fn int(name: &'static str, zmq: &'static str, default: i64, min: i64, max: i64) -> OptionSpec {
+    OptionSpec { name, zmq, kind: OptionKind::Int, default, min, max }
+}
+
+/// Default linger: bounded, unlike libzmq's -1 which makes Node hang at exit with an absent peer.
+pub const DEFAULT_LINGER_MS: i64 = 1000;
+
+/// The table, indexed by `Opt as usize`.
+pub const OPTIONS: &[OptionSpec] = &[
+    int("sendHighWaterMark", "ZMQ_SNDHWM", 1000, 0, I32),
+    int("receiveHighWaterMark", "ZMQ_RCVHWM", 1000, 0, I32),
+    int("sendTimeout", "ZMQ_SNDTIMEO", -1, -1, I32),
+    int("receiveTimeout", "ZMQ_RCVTIMEO", -1, -1, I32),
+    int("linger", "ZMQ_LINGER", DEFAULT_LINGER_MS, -1, I32),
+    int("reconnectInterval", "ZMQ_RECONNECT_IVL", 100, -1, I32),
+    int("reconnectMaxInterval", "ZMQ_RECONNECT_IVL_MAX", 0, 0, I32),
+    int("handshakeInterval", "ZMQ_HANDSHAKE_IVL", 30_000, 0, I32),
+    int("connectTimeout", "ZMQ_CONNECT_TIMEOUT", 0, 0, I32),
+    int("maxMessageSize", "ZMQ_MAXMSGSIZE", -1, -1, i64::MAX),
+    OptionSpec { name: "immediate", zmq: "ZMQ_IMMEDIATE", kind: OptionKind::Bool, default: 0, min: 0, max: 1 },
+    int("backlog", "ZMQ_BACKLOG", 100, 0, I32),
+];
+
+const COUNT: usize = 12;
+
+/// Option values of one socket, validated on every write.
+#[derive(Debug, Clone)]
+pub struct Options {
+    values: [i64; COUNT],
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        let mut values = [0; COUNT];
+        for (slot, spec) in values.iter_mut().zip(OPTIONS) {
+            *slot = spec.default;
+        }
+        Self { values }
+    }
+}
+
+impl Opt {
+    /// Looks an option up by its zeromq.js name.
+    pub fn by_name(name: &str) -> Option<Opt> {
+        let index = OPTIONS.iter().position(|spec| spec.name == name)?;
+        Self::ALL.get(index).copied()
+    }
+
+    const ALL: [Opt; COUNT] = [
+        Opt::SendHighWaterMark,
+        Opt::ReceiveHighWaterMark,
+        Opt::SendTimeout,
+        Opt::ReceiveTimeout,
+        Opt::Linger,
+        Opt::ReconnectInterval,
+        Opt::ReconnectMaxInterval,
+        Opt::HandshakeInterval,
+        Opt::ConnectTimeout,
+        Opt::MaxMessageSize,
+        Opt::Immediate,
+        Opt::Backlog,
+    ];
+
+    /// This option's row.
+    pub fn spec(self) -> &'static OptionSpec {
+        &OPTIONS[self as usize]
+    }
+}
+
+impl Options {
+    /// The raw value (booleans as 0/1).
+    pub fn get(&self, opt: Opt) -> i64 {
+        self.values[opt as usize]
+    }
+
+    /// Sets a value after checking it against the table's range (`EINVAL` outside it).
+    pub fn set(&mut self, opt: Opt, value: i64) -> Result<()> {
+        let spec = opt.spec();
+        if value < spec.min || value > spec.max {
+            return Err(EngineError::InvalidArgument);
+        }
+        self.values[opt as usize] = value;
+        Ok(())
+    }
+
+    /// A count option where 0 means unlimited, as a queue bound.
+    pub fn hwm(&self, opt: Opt) -> usize {
+        match self.get(opt) {
+            0 => usize::MAX,
+            n => n as usize,
+        }
+    }
+
+    /// A millisecond option where -1 means "forever": `None`.
+    pub fn timeout(&self, opt: Opt) -> Option<Duration> {
+        u64::try_from(self.get(opt)).ok().map(Duration::from_millis)
+    }
+
+    /// A millisecond option where 0 means "not set": `None`.
+    pub fn nonzero_ms(&self, opt: Opt) -> Option<Duration> {
+        match self.get(opt) {
+            n if n > 0 => Some(Duration::from_millis(n as u64)),
+            _ => None,
+        }
+    }
+
+    /// `maxMessageSize` as a byte limit.
+    pub fn max_message_size(&self) -> Option<u64> {
+        u64::try_from(self.get(Opt::MaxMessageSize)).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_and_enum_agree() {
+        assert_eq!(OPTIONS.len(), COUNT);
+        for opt in Opt::ALL {
+            assert_eq!(Opt::by_name(opt.spec().name), Some(opt));
+        }
+        assert_eq!(Opt::by_name("nope"), None);
+    }
+
+    #[test]
+    fn defaults_ranges_and_views() {
+        let mut o = Options::default();
+        assert_eq!(o.get(Opt::SendHighWaterMark), 1000);
+        assert_eq!(o.timeout(Opt::SendTimeout), None);
+        assert_eq!(o.set(Opt::SendTimeout, -2).unwrap_err().code(), "EINVAL");
+        assert_eq!(o.set(Opt::Immediate, 2).unwrap_err().code(), "EINVAL");
+        o.set(Opt::SendHighWaterMark, 0).unwrap();
+        assert_eq!(o.hwm(Opt::SendHighWaterMark), usize::MAX);
+        o.set(Opt::ReceiveTimeout, 0).unwrap();
+        assert_eq!(o.timeout(Opt::ReceiveTimeout), Some(Duration::ZERO));
+        assert_eq!(o.max_message_size(), None);
+        assert_eq!(o.nonzero_ms(Opt::HandshakeInterval), Some(Duration::from_secs(30)));
+    }
+}

@@ -1,0 +1,227 @@
+//! Engine layer: pipes (one per peer) and the routing strategies over them: round-robin sending
+//! bounded by each pipe's send high-water mark, fair-queued receiving bounded by the receive one.
+//! Invariant: a pipe id is in `ready` exactly when its inbox is non-empty.
+
+use bytes::Bytes;
+use std::collections::{HashMap, VecDeque};
+use std::task::Waker;
+
+/// A message: one or more frames.
+pub type Msg = Vec<Bytes>;
+/// Identifies a pipe within its socket.
+pub type PipeId = u64;
+
+/// The queues between the socket and one peer. Connect-side pipes outlive their connections.
+#[derive(Debug)]
+pub struct Pipe {
+    /// Messages waiting to be written.
+    pub out: VecDeque<Msg>,
+    out_hwm: usize,
+    /// The connection writer, parked while `out` and `control` are empty.
+    pub writer: Option<Waker>,
+    /// Messages read from the peer, not yet received by the user.
+    pub inbox: VecDeque<Msg>,
+    in_hwm: usize,
+    /// The connection reader, parked while the inbox is at its high-water mark.
+    pub reader: Option<Waker>,
+    /// Encoded command frames (PONG) to write before further messages.
+    pub control: Vec<Bytes>,
+    /// A handshaken connection is attached.
+    pub live: bool,
+}
+
+impl Pipe {
+    /// Whether the inbox has room below the receive high-water mark.
+    pub fn inbox_has_room(&self) -> bool {
+        self.inbox.len() < self.in_hwm
+    }
+
+    /// Wakes the writer if it is parked.
+    pub fn wake_writer(&mut self) {
+        if let Some(w) = self.writer.take() {
+            w.wake();
+        }
+    }
+
+    /// Drops both parked wakers (the connection went away).
+    pub fn detach(&mut self) {
+        self.live = false;
+        self.writer = None;
+        self.reader = None;
+        self.control.clear();
+    }
+}
+
+/// All pipes of a socket with the routing state over them.
+#[derive(Debug, Default)]
+pub struct Pipes {
+    map: HashMap<PipeId, Pipe>,
+    order: Vec<PipeId>,
+    next_out: usize,
+    ready: VecDeque<PipeId>,
+    next_id: PipeId,
+}
+
+impl Pipes {
+    /// Adds a pipe with the given high-water marks (`usize::MAX`: unlimited).
+    pub fn add(&mut self, out_hwm: usize, in_hwm: usize, live: bool) -> PipeId {
+        self.next_id += 1;
+        let id = self.next_id;
+        let pipe = Pipe {
+            out: VecDeque::new(),
+            out_hwm: out_hwm.max(1),
+            writer: None,
+            inbox: VecDeque::new(),
+            in_hwm: in_hwm.max(1),
+            reader: None,
+            control: Vec::new(),
+            live,
+        };
+        self.map.insert(id, pipe);
+        self.order.push(id);
+        id
+    }
+
+    /// Removes a pipe; its queued messages go with it.
+    pub fn remove(&mut self, id: PipeId) -> Option<Pipe> {
+        let pipe = self.map.remove(&id)?;
+        if let Some(pos) = self.order.iter().position(|&p| p == id) {
+            self.order.remove(pos);
+            if pos < self.next_out {
+                self.next_out -= 1;
+            }
+        }
+        self.ready.retain(|&p| p != id);
+        Some(pipe)
+    }
+
+    /// A pipe by id.
+    pub fn get_mut(&mut self, id: PipeId) -> Option<&mut Pipe> {
+        self.map.get_mut(&id)
+    }
+
+    /// Every pipe, for close and shutdown.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Pipe> {
+        self.map.values_mut()
+    }
+
+    /// Number of pipes.
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// Whether there are no pipes.
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// Queues `msg` on the next pipe in turn that is below its send high-water mark.
+    /// Gives the message back when every pipe is full (or there is none).
+    pub fn send_round_robin(&mut self, msg: Msg) -> Result<(), Msg> {
+        let n = self.order.len();
+        for step in 0..n {
+            let index = (self.next_out + step) % n;
+            let id = self.order[index];
+            if let Some(pipe) = self.map.get_mut(&id) {
+                if pipe.out.len() < pipe.out_hwm {
+                    pipe.out.push_back(msg);
+                    pipe.wake_writer();
+                    self.next_out = (index + 1) % n;
+                    return Ok(());
+                }
+            }
+        }
+        Err(msg)
+    }
+
+    /// Whether a round-robin send would be queued now.
+    pub fn can_send(&self) -> bool {
+        self.map.values().any(|p| p.out.len() < p.out_hwm)
+    }
+
+    /// Appends messages read from pipe `id` to its inbox.
+    pub fn deliver(&mut self, id: PipeId, msgs: impl IntoIterator<Item = Msg>) {
+        let Some(pipe) = self.map.get_mut(&id) else { return };
+        let was_empty = pipe.inbox.is_empty();
+        pipe.inbox.extend(msgs);
+        if was_empty && !pipe.inbox.is_empty() {
+            self.ready.push_back(id);
+        }
+    }
+
+    /// Whether any inbox holds a message.
+    pub fn has_incoming(&self) -> bool {
+        !self.ready.is_empty()
+    }
+
+    /// Takes one message from the next pipe in turn that has one, waking its reader if room opened.
+    pub fn recv_fair(&mut self) -> Option<Msg> {
+        let id = self.ready.pop_front()?;
+        let pipe = self.map.get_mut(&id)?;
+        let msg = pipe.inbox.pop_front();
+        if !pipe.inbox.is_empty() {
+            self.ready.push_back(id);
+        }
+        if pipe.inbox_has_room() {
+            if let Some(w) = pipe.reader.take() {
+                w.wake();
+            }
+        }
+        msg
+    }
+
+    /// Empties every inbox (the socket closed: nobody will receive them).
+    pub fn clear_inboxes(&mut self) {
+        self.ready.clear();
+        for pipe in self.map.values_mut() {
+            pipe.inbox.clear();
+            if let Some(w) = pipe.reader.take() {
+                w.wake();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msg(text: &str) -> Msg {
+        vec![Bytes::copy_from_slice(text.as_bytes())]
+    }
+
+    #[test]
+    fn round_robin_skips_full_pipes() {
+        let mut pipes = Pipes::default();
+        let a = pipes.add(2, 10, true);
+        let b = pipes.add(1, 10, true);
+        for i in 0..3 {
+            pipes.send_round_robin(msg(&i.to_string())).unwrap();
+        }
+        assert_eq!(pipes.get_mut(a).unwrap().out.len(), 2);
+        assert_eq!(pipes.get_mut(b).unwrap().out.len(), 1);
+        assert!(!pipes.can_send());
+        assert_eq!(pipes.send_round_robin(msg("x")), Err(msg("x")));
+        pipes.get_mut(b).unwrap().out.clear();
+        pipes.send_round_robin(msg("y")).unwrap();
+        assert_eq!(pipes.get_mut(b).unwrap().out[0], msg("y"));
+        pipes.remove(a);
+        pipes.remove(b);
+        assert!(pipes.send_round_robin(msg("z")).is_err());
+    }
+
+    #[test]
+    fn fair_queue_alternates_between_peers() {
+        let mut pipes = Pipes::default();
+        let a = pipes.add(10, 10, true);
+        let b = pipes.add(10, 10, true);
+        pipes.deliver(a, vec![msg("a1"), msg("a2"), msg("a3")]);
+        pipes.deliver(b, vec![msg("b1")]);
+        let order: Vec<Msg> = std::iter::from_fn(|| pipes.recv_fair()).collect();
+        assert_eq!(order, vec![msg("a1"), msg("b1"), msg("a2"), msg("a3")]);
+        assert!(!pipes.has_incoming());
+        pipes.deliver(b, vec![msg("b2")]);
+        pipes.remove(b);
+        assert_eq!(pipes.recv_fair(), None);
+    }
+}

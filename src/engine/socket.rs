@@ -1,0 +1,517 @@
+//! Engine layer: the one generic socket core. Every socket type is this struct plus its row in
+//! `kind.rs`. Invariants: user calls never block the caller's thread (they enqueue, or return a
+//! future); every background task is registered, so close/linger can find and end it.
+
+use super::connection;
+use super::endpoint::{Endpoint, Use};
+use super::error::{EngineError, Result};
+use super::kind::{RecvRouting, SendRouting, SocketType};
+use super::options::{Opt, Options};
+use super::routing::{Msg, PipeId, Pipes};
+use super::runtime;
+use std::collections::HashMap;
+use std::future::{poll_fn, Future};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
+use std::task::{Poll, Waker};
+use std::time::Duration;
+use tokio::runtime::Handle;
+use tokio::sync::{oneshot, Notify};
+use tokio::task::AbortHandle;
+
+/// A ZeroMQ socket. Cheap to clone; all clones are the same socket.
+#[derive(Clone)]
+pub struct Socket {
+    shared: Arc<Shared>,
+}
+
+/// State shared between the user's handle and the socket's background tasks.
+pub(crate) struct Shared {
+    pub(crate) kind: SocketType,
+    state: Mutex<State>,
+    idle: Condvar,
+    idle_async: Notify,
+    pub(crate) rt: &'static Handle,
+}
+
+pub(crate) struct State {
+    pub(crate) opts: Options,
+    pub(crate) closed: bool,
+    pub(crate) pipes: Pipes,
+    endpoints: Vec<EndpointEntry>,
+    tasks: HashMap<u64, TaskEntry>,
+    next_id: u64,
+    send_waiter: Option<Waker>,
+    recv_waiter: Option<Waker>,
+    last_endpoint: Option<String>,
+    bind_busy: bool,
+}
+
+/// A registered background task.
+struct TaskEntry {
+    abort: Option<AbortHandle>,
+    endpoint: u64,
+    listener: bool,
+}
+
+struct EndpointEntry {
+    id: u64,
+    names: Vec<String>,
+    is_bind: bool,
+    pipe: Option<PipeId>,
+}
+
+static LIVE: Mutex<Vec<Weak<Shared>>> = Mutex::new(Vec::new());
+
+fn lock_live() -> MutexGuard<'static, Vec<Weak<Shared>>> {
+    LIVE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl State {
+    /// Wakes a parked `send_wait` (a pipe got room, a peer arrived, or the socket closed).
+    pub(crate) fn wake_sender(&mut self) {
+        if let Some(w) = self.send_waiter.take() {
+            w.wake();
+        }
+    }
+
+    /// Wakes a parked `recv_wait`.
+    pub(crate) fn wake_receiver(&mut self) {
+        if let Some(w) = self.recv_waiter.take() {
+            w.wake();
+        }
+    }
+
+    fn take_endpoint(&mut self, name: &str, is_bind: bool) -> Result<EndpointEntry> {
+        let index = self
+            .endpoints
+            .iter()
+            .position(|e| e.is_bind == is_bind && e.names.iter().any(|n| n == name))
+            .ok_or(EngineError::NoSuchEndpoint)?;
+        Ok(self.endpoints.remove(index))
+    }
+
+    /// Abort handles of the tasks serving one endpoint.
+    fn tasks_where(&self, pick: impl Fn(&TaskEntry) -> bool) -> Vec<AbortHandle> {
+        self.tasks.values().filter(|t| pick(t)).filter_map(|t| t.abort.clone()).collect()
+    }
+}
+
+impl Shared {
+    /// Locks the state; a panic elsewhere must not wedge the socket, so poisoning is ignored.
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Spawns a registered background task for `endpoint`. A panic inside it closes the socket.
+    pub(crate) fn spawn_task<F>(self: &Arc<Self>, endpoint: u64, listener: bool, fut: F)
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let id = {
+            let mut st = self.lock();
+            st.next_id += 1;
+            let id = st.next_id;
+            st.tasks.insert(id, TaskEntry { abort: None, endpoint, listener });
+            id
+        };
+        let guard = TaskGuard { shared: self.clone(), id };
+        let handle = self.rt.spawn(async move {
+            let guard = guard;
+            if let Err(panic) = runtime::CatchUnwind(Box::pin(fut)).await {
+                guard.shared.fail(&panic);
+            }
+        });
+        if let Some(entry) = self.lock().tasks.get_mut(&id) {
+            entry.abort = Some(handle.abort_handle());
+        }
+    }
+
+    /// A background task panicked: report it and close the socket so nothing waits forever.
+    fn fail(self: &Arc<Self>, panic: &str) {
+        runtime::warn(&format!("internal error, closing the socket: {panic}"));
+        Socket { shared: self.clone() }.close_now();
+    }
+
+    fn abort_all(&self) {
+        let handles = self.lock().tasks_where(|_| true);
+        for h in handles {
+            h.abort();
+        }
+    }
+}
+
+/// Unregisters a task when it ends, however it ends (finish, abort, panic).
+struct TaskGuard {
+    shared: Arc<Shared>,
+    id: u64,
+}
+
+impl Drop for TaskGuard {
+    fn drop(&mut self) {
+        let mut st = self.shared.lock();
+        st.tasks.remove(&self.id);
+        if st.tasks.is_empty() {
+            drop(st);
+            self.shared.idle.notify_all();
+            self.shared.idle_async.notify_waiters();
+        }
+    }
+}
+
+impl Socket {
+    /// Creates a socket of `kind` with default options.
+    pub fn new(kind: SocketType) -> Result<Socket> {
+        if !kind.info().implemented {
+            return Err(EngineError::NotSupported);
+        }
+        let rt = runtime::handle().map_err(EngineError::Internal)?;
+        let shared = Arc::new(Shared {
+            kind,
+            state: Mutex::new(State {
+                opts: Options::default(),
+                closed: false,
+                pipes: Pipes::default(),
+                endpoints: Vec::new(),
+                tasks: HashMap::new(),
+                next_id: 0,
+                send_waiter: None,
+                recv_waiter: None,
+                last_endpoint: None,
+                bind_busy: false,
+            }),
+            idle: Condvar::new(),
+            idle_async: Notify::new(),
+            rt,
+        });
+        let mut live = lock_live();
+        live.retain(|w| w.strong_count() > 0);
+        live.push(Arc::downgrade(&shared));
+        Ok(Socket { shared })
+    }
+
+    /// The socket's type.
+    pub fn kind(&self) -> SocketType {
+        self.shared.kind
+    }
+
+    /// Reads an option (`ENOTSOCK` once closed).
+    pub fn get_option(&self, opt: Opt) -> Result<i64> {
+        let st = self.shared.lock();
+        if st.closed {
+            return Err(EngineError::NotSocket);
+        }
+        Ok(st.opts.get(opt))
+    }
+
+    /// Writes an option (`EINVAL` out of range, `ENOTSOCK` once closed).
+    pub fn set_option(&self, opt: Opt, value: i64) -> Result<()> {
+        let mut st = self.shared.lock();
+        if st.closed {
+            return Err(EngineError::NotSocket);
+        }
+        st.opts.set(opt, value)
+    }
+
+    /// The endpoint most recently bound, resolved (`tcp://0.0.0.0:41234`).
+    pub fn last_endpoint(&self) -> Option<String> {
+        self.shared.lock().last_endpoint.clone()
+    }
+
+    /// Whether `close()` was called.
+    pub fn is_closed(&self) -> bool {
+        self.shared.lock().closed
+    }
+
+    /// Starts binding `addr`. Argument and state errors come at once; the future gives the
+    /// resolved endpoint or the bind error.
+    pub fn bind(&self, addr: &str) -> Result<impl Future<Output = Result<String>> + Send + 'static> {
+        let endpoint = {
+            let mut st = self.shared.lock();
+            if st.closed {
+                return Err(EngineError::Closed);
+            }
+            if st.bind_busy {
+                return Err(EngineError::Busy("Socket is blocked by a bind or unbind operation"));
+            }
+            let endpoint = Endpoint::parse(addr, Use::Bind)?;
+            st.bind_busy = true;
+            endpoint
+        };
+        let shared = self.shared.clone();
+        let given = addr.to_owned();
+        let (tx, rx) = oneshot::channel();
+        self.shared.rt.spawn(async move {
+            let backlog = shared.lock().opts.get(Opt::Backlog) as u32;
+            let result = super::transport::bind(&endpoint, backlog).await;
+            let mut st = shared.lock();
+            st.bind_busy = false;
+            let outcome = match result {
+                Err(e) => Err(e),
+                Ok(_) if st.closed => Err(EngineError::Closed),
+                Ok(listener) => {
+                    let resolved = listener.endpoint.clone();
+                    st.next_id += 1;
+                    let id = st.next_id;
+                    st.endpoints.push(EndpointEntry {
+                        id,
+                        names: vec![given, resolved.clone()],
+                        is_bind: true,
+                        pipe: None,
+                    });
+                    st.last_endpoint = Some(resolved.clone());
+                    drop(st);
+                    shared.spawn_task(id, true, connection::accept_loop(shared.clone(), id, listener));
+                    Ok(resolved)
+                }
+            };
+            let _ = tx.send(outcome);
+        });
+        Ok(async move { rx.await.unwrap_or(Err(EngineError::Closed)) })
+    }
+
+    /// Connects to `addr` in the background and returns at once. Unless `immediate` is set, the
+    /// endpoint gets its pipe now, so messages sent before the peer is up wait for it.
+    pub fn connect(&self, addr: &str) -> Result<()> {
+        let mut st = self.shared.lock();
+        if st.closed {
+            return Err(EngineError::Closed);
+        }
+        let endpoint = Endpoint::parse(addr, Use::Connect)?;
+        st.next_id += 1;
+        let id = st.next_id;
+        let pipe = if st.opts.get(Opt::Immediate) == 0 {
+            let (out_hwm, in_hwm) = (st.opts.hwm(Opt::SendHighWaterMark), st.opts.hwm(Opt::ReceiveHighWaterMark));
+            let pipe = st.pipes.add(out_hwm, in_hwm, false);
+            st.wake_sender();
+            Some(pipe)
+        } else {
+            None
+        };
+        st.endpoints.push(EndpointEntry { id, names: vec![addr.to_owned()], is_bind: false, pipe });
+        drop(st);
+        let shared = self.shared.clone();
+        self.shared.spawn_task(id, false, connection::connector(shared, id, endpoint, pipe));
+        Ok(())
+    }
+
+    /// Stops connecting to `addr` and drops its connection and queue (`ENOENT` if unknown).
+    pub fn disconnect(&self, addr: &str) -> Result<()> {
+        self.remove_endpoint(addr, false)
+    }
+
+    /// Stops listening on `addr` (as given or as resolved) and drops the connections it accepted.
+    pub fn unbind(&self, addr: &str) -> Result<()> {
+        self.remove_endpoint(addr, true)
+    }
+
+    fn remove_endpoint(&self, addr: &str, is_bind: bool) -> Result<()> {
+        let handles = {
+            let mut st = self.shared.lock();
+            if st.closed {
+                return Err(EngineError::Closed);
+            }
+            let entry = st.take_endpoint(addr, is_bind)?;
+            if let Some(pipe) = entry.pipe {
+                st.pipes.remove(pipe);
+            }
+            st.tasks_where(|t| t.endpoint == entry.id)
+        };
+        for h in handles {
+            h.abort();
+        }
+        Ok(())
+    }
+
+    /// Queues `msg` without waiting. `Ok(Some(msg))` hands it back when it would have to wait.
+    pub fn try_send(&self, msg: Msg) -> Result<Option<Msg>> {
+        let mut st = self.shared.lock();
+        if st.closed {
+            return Err(EngineError::Closed);
+        }
+        match self.shared.kind.info().send {
+            SendRouting::None => Err(EngineError::NotSupported),
+            SendRouting::RoundRobin => Ok(st.pipes.send_round_robin(msg).err()),
+        }
+    }
+
+    /// Queues `msg`, waiting for room up to `sendTimeout` (`EAGAIN` after it, or on close).
+    pub fn send_wait(&self, msg: Msg) -> impl Future<Output = Result<()>> + Send + 'static {
+        let shared = self.shared.clone();
+        let timeout = shared.lock().opts.timeout(Opt::SendTimeout);
+        let mut msg = Some(msg);
+        let wait = poll_fn(move |cx| {
+            let mut st = shared.lock();
+            if st.closed {
+                return Poll::Ready(Err(EngineError::Again));
+            }
+            let Some(m) = msg.take() else { return Poll::Ready(Ok(())) };
+            match st.pipes.send_round_robin(m) {
+                Ok(()) => Poll::Ready(Ok(())),
+                Err(m) => {
+                    msg = Some(m);
+                    st.send_waiter = Some(cx.waker().clone());
+                    Poll::Pending
+                }
+            }
+        });
+        self.wait_on_runtime(wait, timeout)
+    }
+
+    /// Moves up to `max_msgs` messages (stopping past `max_bytes`) into `out`, fair-queued.
+    pub fn recv_batch(&self, out: &mut Vec<Msg>, max_msgs: usize, max_bytes: usize) -> Result<()> {
+        let mut st = self.shared.lock();
+        if st.closed {
+            return Err(EngineError::Closed);
+        }
+        if self.shared.kind.info().recv == RecvRouting::None {
+            return Err(EngineError::NotSupported);
+        }
+        let mut bytes = 0;
+        while out.len() < max_msgs && bytes < max_bytes {
+            let Some(msg) = st.pipes.recv_fair() else { break };
+            bytes += msg.iter().map(|f| f.len()).sum::<usize>();
+            out.push(msg);
+        }
+        Ok(())
+    }
+
+    /// Resolves when a message can be received, `EAGAIN` after `receiveTimeout` or on close.
+    pub fn recv_wait(&self) -> impl Future<Output = Result<()>> + Send + 'static {
+        let shared = self.shared.clone();
+        let timeout = shared.lock().opts.timeout(Opt::ReceiveTimeout);
+        let wait = poll_fn(move |cx| {
+            let mut st = shared.lock();
+            if st.closed {
+                Poll::Ready(Err(EngineError::Again))
+            } else if st.pipes.has_incoming() {
+                Poll::Ready(Ok(()))
+            } else {
+                if let Some(old) = st.recv_waiter.replace(cx.waker().clone()) {
+                    old.wake();
+                }
+                Poll::Pending
+            }
+        });
+        self.wait_on_runtime(wait, timeout)
+    }
+
+    /// Runs `wait` on the engine runtime (which owns the timers) and returns a runtime-agnostic future.
+    fn wait_on_runtime<F>(&self, wait: F, timeout: Option<Duration>) -> impl Future<Output = Result<()>> + Send + 'static
+    where
+        F: Future<Output = Result<()>> + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel();
+        self.shared.rt.spawn(async move {
+            let result = match timeout {
+                Some(t) => tokio::time::timeout(t, wait).await.unwrap_or(Err(EngineError::Again)),
+                None => wait.await,
+            };
+            let _ = tx.send(result);
+        });
+        async move { rx.await.unwrap_or(Err(EngineError::Again)) }
+    }
+
+    /// Whether a message is waiting to be received.
+    pub fn readable(&self) -> bool {
+        let st = self.shared.lock();
+        !st.closed && st.pipes.has_incoming()
+    }
+
+    /// Whether a send would be queued without waiting.
+    pub fn writable(&self) -> bool {
+        let st = self.shared.lock();
+        !st.closed && self.shared.kind.info().send != SendRouting::None && st.pipes.can_send()
+    }
+
+    /// Closes the socket: pending waits end with `EAGAIN`, listeners stop, and queued messages keep
+    /// flowing to their peers for up to `linger` ms.
+    pub fn close(&self) {
+        let linger = {
+            let mut st = self.shared.lock();
+            if st.closed {
+                return;
+            }
+            st.closed = true;
+            st.wake_sender();
+            st.wake_receiver();
+            st.pipes.clear_inboxes();
+            for pipe in st.pipes.iter_mut() {
+                pipe.wake_writer();
+            }
+            // Listeners stop now; connections and connectors decide for themselves (flush, then end).
+            let handles = st.tasks_where(|t| t.listener);
+            drop(st);
+            for h in handles {
+                h.abort();
+            }
+            self.shared.lock().opts.timeout(Opt::Linger)
+        };
+        match linger {
+            Some(d) if d.is_zero() => self.shared.abort_all(),
+            Some(d) => {
+                let shared = self.shared.clone();
+                self.shared.rt.spawn(async move {
+                    tokio::time::sleep(d).await;
+                    shared.abort_all();
+                });
+            }
+            None => {}
+        }
+    }
+
+    /// Closes with no linger: everything stops now.
+    pub fn close_now(&self) {
+        let _ = self.set_option(Opt::Linger, 0);
+        self.close();
+        self.shared.abort_all();
+    }
+
+    /// Resolves once the socket is closed and every background task has ended.
+    pub async fn wait_closed(&self) {
+        loop {
+            let notified = self.shared.idle_async.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            {
+                let st = self.shared.lock();
+                if st.closed && st.tasks.is_empty() {
+                    return;
+                }
+            }
+            notified.await;
+        }
+    }
+
+    /// Blocks the calling thread until every background task has ended, or `limit` passes.
+    pub fn wait_closed_blocking(&self, limit: Duration) -> bool {
+        let st = self.shared.lock();
+        let (st, _) = self
+            .shared
+            .idle
+            .wait_timeout_while(st, limit, |st| !st.tasks.is_empty())
+            .unwrap_or_else(|e| e.into_inner());
+        st.tasks.is_empty()
+    }
+}
+
+/// Closes every live socket and waits (up to each one's linger, at most `limit`) for queued
+/// messages to flush. Called when the host process exits.
+pub fn shutdown_all(limit: Duration) {
+    let sockets: Vec<Socket> = lock_live()
+        .iter()
+        .filter_map(Weak::upgrade)
+        .map(|shared| Socket { shared })
+        .collect();
+    for s in &sockets {
+        s.close();
+    }
+    let deadline = std::time::Instant::now() + limit;
+    for s in &sockets {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        s.wait_closed_blocking(left);
+    }
+}
+
+#[cfg(test)]
+#[path = "socket_tests.rs"]
+mod tests;

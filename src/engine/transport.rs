@@ -1,0 +1,192 @@
+//! Engine layer: tcp and ipc listeners and streams. Must run inside the engine's tokio runtime.
+//! Invariant: a bind never removes anything but a stale socket file nobody listens on.
+
+use super::endpoint::{tcp_endpoint_text, Endpoint, Host, IpcPath};
+use super::error::{EngineError, Result};
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::os::linux::net::SocketAddrExt;
+use std::os::unix::fs::FileTypeExt;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+use tokio::net::{TcpListener, TcpSocket, TcpStream, UnixListener, UnixStream};
+
+/// A connected byte stream of either transport.
+pub enum Stream {
+    /// TCP, with Nagle disabled.
+    Tcp(TcpStream),
+    /// A Unix domain socket.
+    Unix(UnixStream),
+}
+
+/// A bound listener, with what must be cleaned up when it closes.
+pub struct Listener {
+    kind: ListenerKind,
+    /// The endpoint text reported to the user (`lastEndpoint`).
+    pub endpoint: String,
+    /// Files and folders to remove on close (ipc only).
+    cleanup: Vec<PathBuf>,
+}
+
+enum ListenerKind {
+    Tcp(TcpListener),
+    Unix(UnixListener),
+}
+
+impl Listener {
+    /// Accepts the next connection.
+    pub async fn accept(&self) -> io::Result<Stream> {
+        match &self.kind {
+            ListenerKind::Tcp(l) => {
+                let (s, _) = l.accept().await?;
+                s.set_nodelay(true)?;
+                Ok(Stream::Tcp(s))
+            }
+            ListenerKind::Unix(l) => Ok(Stream::Unix(l.accept().await?.0)),
+        }
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        // Files first, then the folder `ipc://*` created; failures only leave litter behind.
+        for path in &self.cleanup {
+            let _ = std::fs::remove_file(path).or_else(|_| std::fs::remove_dir(path));
+        }
+    }
+}
+
+/// Binds a listener for a parsed endpoint.
+pub async fn bind(endpoint: &Endpoint, backlog: u32) -> Result<Listener> {
+    match endpoint {
+        Endpoint::Tcp { host, port } => bind_tcp(host, *port, backlog).await,
+        Endpoint::Ipc(path) => bind_ipc(path.as_ref(), backlog).await,
+    }
+}
+
+async fn resolve(host: &Host, port: u16) -> io::Result<Vec<SocketAddr>> {
+    Ok(match host {
+        Host::Any => vec![SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), port)],
+        Host::Ip(ip) => vec![SocketAddr::new(*ip, port)],
+        Host::Name(name) => {
+            let mut addrs: Vec<SocketAddr> = tokio::net::lookup_host((name.as_str(), port)).await?.collect();
+            // IPv4 first: a name like "localhost" should reach a peer bound on 0.0.0.0 or 127.0.0.1.
+            addrs.sort_by_key(|a| a.is_ipv6());
+            addrs
+        }
+    })
+}
+
+async fn bind_tcp(host: &Host, port: u16, backlog: u32) -> Result<Listener> {
+    let addrs = resolve(host, port).await.map_err(|_| EngineError::NoSuchDevice)?;
+    let addr = *addrs.first().ok_or(EngineError::NoSuchDevice)?;
+    let socket = if addr.is_ipv4() { TcpSocket::new_v4() } else { TcpSocket::new_v6() };
+    let socket = socket.map_err(|e| EngineError::from(&e))?;
+    socket.set_reuseaddr(true).map_err(|e| EngineError::from(&e))?;
+    socket.bind(addr).map_err(|e| EngineError::from_bind_io(&e))?;
+    let listener = socket.listen(backlog.max(1)).map_err(|e| EngineError::from_bind_io(&e))?;
+    let local = listener.local_addr().map_err(|e| EngineError::from(&e))?;
+    Ok(Listener { kind: ListenerKind::Tcp(listener), endpoint: tcp_endpoint_text(&local), cleanup: Vec::new() })
+}
+
+static IPC_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// A fresh private folder for `ipc://*`, named from the pid, a counter and the clock.
+fn wildcard_ipc_dir() -> Result<PathBuf> {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    for _ in 0..100 {
+        let n = IPC_COUNTER.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("zmqrs-{}-{n}-{nanos:x}", std::process::id()));
+        match std::fs::create_dir(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(EngineError::from(&e)),
+        }
+    }
+    Err(EngineError::AddressInUse)
+}
+
+async fn bind_ipc(path: Option<&IpcPath>, backlog: u32) -> Result<Listener> {
+    let mut cleanup = Vec::new();
+    let path = match path {
+        Some(p) => p.clone(),
+        None => {
+            let dir = wildcard_ipc_dir()?;
+            let file = dir.join("socket");
+            cleanup.push(dir);
+            IpcPath::File(file)
+        }
+    };
+    let std_listener = match &path {
+        IpcPath::Abstract(name) => {
+            let addr = std::os::unix::net::SocketAddr::from_abstract_name(name.as_bytes())
+                .map_err(|_| EngineError::InvalidArgument)?;
+            std::os::unix::net::UnixListener::bind_addr(&addr).map_err(|e| EngineError::from_bind_io(&e))?
+        }
+        IpcPath::File(file) => {
+            remove_if_stale(file).await?;
+            let l = std::os::unix::net::UnixListener::bind(file).map_err(|e| EngineError::from_bind_io(&e))?;
+            cleanup.insert(0, file.clone());
+            l
+        }
+    };
+    let _ = backlog; // std's Unix listener uses the OS default backlog (128), above libzmq's 100.
+    std_listener.set_nonblocking(true).map_err(|e| EngineError::from(&e))?;
+    let listener = UnixListener::from_std(std_listener).map_err(|e| EngineError::from(&e))?;
+    Ok(Listener { kind: ListenerKind::Unix(listener), endpoint: path.to_string(), cleanup })
+}
+
+/// A socket file with no listener behind it is replaced, as libzmq does; anything else stays.
+async fn remove_if_stale(file: &PathBuf) -> Result<()> {
+    let Ok(meta) = std::fs::symlink_metadata(file) else { return Ok(()) };
+    if !meta.file_type().is_socket() {
+        return Err(EngineError::AddressInUse);
+    }
+    match UnixStream::connect(file).await {
+        Ok(_) => Err(EngineError::AddressInUse),
+        Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => {
+            std::fs::remove_file(file).map_err(|e| EngineError::from(&e))
+        }
+        Err(e) => Err(EngineError::from(&e)),
+    }
+}
+
+/// Opens one connection to a connect-side endpoint (one attempt; the caller retries).
+pub async fn connect(endpoint: &Endpoint, timeout: Option<Duration>) -> io::Result<Stream> {
+    let attempt = async {
+        match endpoint {
+            Endpoint::Tcp { host, port } => {
+                let mut last = io::Error::new(io::ErrorKind::NotFound, "host did not resolve");
+                for addr in resolve(host, *port).await? {
+                    match TcpStream::connect(addr).await {
+                        Ok(s) => {
+                            s.set_nodelay(true)?;
+                            return Ok(Stream::Tcp(s));
+                        }
+                        Err(e) => last = e,
+                    }
+                }
+                Err(last)
+            }
+            Endpoint::Ipc(Some(IpcPath::File(file))) => Ok(Stream::Unix(UnixStream::connect(file).await?)),
+            Endpoint::Ipc(Some(IpcPath::Abstract(name))) => {
+                // Unix connects complete or fail at once, so the blocking call does not stall the runtime.
+                let addr = std::os::unix::net::SocketAddr::from_abstract_name(name.as_bytes())?;
+                let s = std::os::unix::net::UnixStream::connect_addr(&addr)?;
+                s.set_nonblocking(true)?;
+                Ok(Stream::Unix(UnixStream::from_std(s)?))
+            }
+            Endpoint::Ipc(None) => Err(io::Error::from(io::ErrorKind::InvalidInput)),
+        }
+    };
+    match timeout {
+        Some(t) => tokio::time::timeout(t, attempt)
+            .await
+            .unwrap_or_else(|_| Err(io::Error::from(io::ErrorKind::TimedOut))),
+        None => attempt.await,
+    }
+}
