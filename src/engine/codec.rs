@@ -83,7 +83,9 @@ pub fn check_greeting(g: &[u8; GREETING_LEN]) -> Result<u8, ProtocolError> {
     let mech = &g[12..32];
     let end = mech.iter().position(|&b| b == 0).unwrap_or(mech.len());
     if &mech[..end] != b"NULL" {
-        return Err(ProtocolError::Mechanism(String::from_utf8_lossy(&mech[..end]).into_owned()));
+        return Err(ProtocolError::Mechanism(
+            String::from_utf8_lossy(&mech[..end]).into_owned(),
+        ));
     }
     Ok(minor)
 }
@@ -111,12 +113,17 @@ pub struct Decoder {
 impl Decoder {
     /// A decoder that enforces `max_message_size` (None: no limit).
     pub fn new(max_message_size: Option<u64>) -> Self {
-        Self { message_size: 0, max_message_size }
+        Self {
+            message_size: 0,
+            max_message_size,
+        }
     }
 
     /// Takes the next complete frame off `buf`, or `Ok(None)` when more bytes are needed.
     pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Frame>, ProtocolError> {
-        let Some(&flags) = buf.first() else { return Ok(None) };
+        let Some(&flags) = buf.first() else {
+            return Ok(None);
+        };
         if flags & !(FLAG_MORE | FLAG_LONG | FLAG_COMMAND) != 0 {
             return Err(ProtocolError::BadFlags(flags));
         }
@@ -154,9 +161,17 @@ impl Decoder {
         let body = buf.split_to(size).freeze();
         let more = flags & FLAG_MORE != 0 && !command;
         if !command {
-            self.message_size = if more { self.message_size + size as u64 } else { 0 };
+            self.message_size = if more {
+                self.message_size + size as u64
+            } else {
+                0
+            };
         }
-        Ok(Some(Frame { more, command, body }))
+        Ok(Some(Frame {
+            more,
+            command,
+            body,
+        }))
     }
 
     /// How many bytes the frame at the head of `buf` still needs, for read sizing (0 if unknown).
@@ -166,7 +181,9 @@ impl Decoder {
                 let mut len_bytes = [0u8; 8];
                 len_bytes.copy_from_slice(&buf[1..9]);
                 let size = u64::from_be_bytes(len_bytes).saturating_add(9);
-                usize::try_from(size).unwrap_or(usize::MAX).saturating_sub(buf.len())
+                usize::try_from(size)
+                    .unwrap_or(usize::MAX)
+                    .saturating_sub(buf.len())
             }
             _ => 0,
         }
@@ -227,7 +244,10 @@ pub fn parse_command(body: &Bytes) -> Result<Command, ProtocolError> {
     let name = std::str::from_utf8(&body[1..1 + name_len])
         .map_err(|_| ProtocolError::BadCommand("unnamed"))?
         .to_owned();
-    Ok(Command { name, data: body.slice(1 + name_len..) })
+    Ok(Command {
+        name,
+        data: body.slice(1 + name_len..),
+    })
 }
 
 /// Encodes READY metadata properties (name-len, name, 4-byte value-len, value).

@@ -78,7 +78,10 @@ fn absurd_length_is_an_error() {
     let mut buf = BytesMut::new();
     buf.put_u8(FLAG_LONG);
     buf.put_u64(u64::MAX);
-    assert_eq!(Decoder::new(None).decode(&mut buf), Err(ProtocolError::BadLength(u64::MAX)));
+    assert_eq!(
+        Decoder::new(None).decode(&mut buf),
+        Err(ProtocolError::BadLength(u64::MAX))
+    );
 }
 
 #[test]
@@ -90,19 +93,31 @@ fn max_message_size_counts_all_frames_of_a_message() {
     // The next message starts counting afresh.
     let mut buf = encoded(&[b"123456", b"12345"]);
     assert!(dec.decode(&mut buf).unwrap().is_some());
-    assert!(matches!(dec.decode(&mut buf), Err(ProtocolError::TooLarge { size: 11, limit: 10 })));
+    assert!(matches!(
+        dec.decode(&mut buf),
+        Err(ProtocolError::TooLarge {
+            size: 11,
+            limit: 10
+        })
+    ));
     // Rejected on the header alone, before the body arrives.
     let mut buf = BytesMut::new();
     buf.put_u8(FLAG_LONG);
     buf.put_u64(1 << 40);
-    assert!(matches!(Decoder::new(Some(10)).decode(&mut buf), Err(ProtocolError::TooLarge { .. })));
+    assert!(matches!(
+        Decoder::new(Some(10)).decode(&mut buf),
+        Err(ProtocolError::TooLarge { .. })
+    ));
 }
 
 #[test]
 fn reserved_flag_bits_are_rejected() {
     for flags in [0x08u8, 0x10, 0x80, 0xFF] {
         let mut buf = BytesMut::from(&[flags, 0][..]);
-        assert_eq!(Decoder::new(None).decode(&mut buf), Err(ProtocolError::BadFlags(flags)));
+        assert_eq!(
+            Decoder::new(None).decode(&mut buf),
+            Err(ProtocolError::BadFlags(flags))
+        );
     }
 }
 
@@ -119,10 +134,16 @@ fn greeting_checks() {
     let mut plain = ours;
     plain[12..32].fill(0);
     plain[12..17].copy_from_slice(b"PLAIN");
-    assert_eq!(check_greeting(&plain), Err(ProtocolError::Mechanism("PLAIN".into())));
+    assert_eq!(
+        check_greeting(&plain),
+        Err(ProtocolError::Mechanism("PLAIN".into()))
+    );
     let garbage = [b'G'; GREETING_LEN];
     assert_eq!(check_greeting(&garbage), Err(ProtocolError::BadSignature));
-    assert_eq!(check_signature(b"GET / HTTP"), Err(ProtocolError::BadSignature));
+    assert_eq!(
+        check_signature(b"GET / HTTP"),
+        Err(ProtocolError::BadSignature)
+    );
 }
 
 #[test]

@@ -62,7 +62,12 @@ pub(crate) async fn accept_loop(shared: Arc<Shared>, endpoint: u64, listener: Li
 
 /// Connects to `endpoint`, serves the connection, and reconnects after `reconnectInterval`
 /// (doubling up to `reconnectMaxInterval`) until the socket closes with nothing left to send.
-pub(crate) async fn connector(shared: Arc<Shared>, _endpoint_id: u64, endpoint: Endpoint, pipe: Option<PipeId>) {
+pub(crate) async fn connector(
+    shared: Arc<Shared>,
+    _endpoint_id: u64,
+    endpoint: Endpoint,
+    pipe: Option<PipeId>,
+) {
     let mut delay: Option<Duration> = None;
     loop {
         if let Some(d) = delay {
@@ -81,14 +86,19 @@ pub(crate) async fn connector(shared: Arc<Shared>, _endpoint_id: u64, endpoint: 
         }
         let (ivl, max) = {
             let st = shared.lock();
-            (st.opts.get(Opt::ReconnectInterval), st.opts.get(Opt::ReconnectMaxInterval))
+            (
+                st.opts.get(Opt::ReconnectInterval),
+                st.opts.get(Opt::ReconnectMaxInterval),
+            )
         };
         if ivl < 0 {
             return;
         }
         let base = Duration::from_millis(ivl as u64);
         delay = Some(match delay {
-            Some(prev) if !handshaken && max > ivl => (prev * 2).min(Duration::from_millis(max as u64)),
+            Some(prev) if !handshaken && max > ivl => {
+                (prev * 2).min(Duration::from_millis(max as u64))
+            }
             _ => base,
         });
     }
@@ -107,7 +117,12 @@ fn nothing_left(shared: &Shared, pipe: Option<PipeId>) -> bool {
 }
 
 /// Serves one connection. Returns whether the handshake completed.
-pub(crate) async fn serve(shared: Arc<Shared>, stream: Stream, pipe: Option<PipeId>, as_server: bool) -> bool {
+pub(crate) async fn serve(
+    shared: Arc<Shared>,
+    stream: Stream,
+    pipe: Option<PipeId>,
+    as_server: bool,
+) -> bool {
     match stream {
         Stream::Tcp(s) => {
             let (r, w) = s.into_split();
@@ -140,20 +155,31 @@ impl Drop for PipeGuard {
     }
 }
 
-async fn serve_halves<R, W>(shared: Arc<Shared>, mut r: R, mut w: W, pipe: Option<PipeId>, as_server: bool) -> bool
+async fn serve_halves<R, W>(
+    shared: Arc<Shared>,
+    mut r: R,
+    mut w: W,
+    pipe: Option<PipeId>,
+    as_server: bool,
+) -> bool
 where
     R: AsyncRead + Unpin,
     W: AsyncWrite + Unpin,
 {
     let (hs_timeout, max_size) = {
         let st = shared.lock();
-        (st.opts.nonzero_ms(Opt::HandshakeInterval), st.opts.max_message_size())
+        (
+            st.opts.nonzero_ms(Opt::HandshakeInterval),
+            st.opts.max_message_size(),
+        )
     };
     let hs = handshake(&mut r, &mut w, shared.kind, as_server);
     let result = match hs_timeout {
         Some(t) => tokio::time::timeout(t, hs)
             .await
-            .unwrap_or(Err(HandshakeError::Protocol(ProtocolError::HandshakeTimeout))),
+            .unwrap_or(Err(HandshakeError::Protocol(
+                ProtocolError::HandshakeTimeout,
+            ))),
         None => hs.await,
     };
     let leftover = match result {
@@ -176,12 +202,19 @@ where
             },
             None if st.closed => return true,
             None => {
-                let (out_hwm, in_hwm) = (st.opts.hwm(Opt::SendHighWaterMark), st.opts.hwm(Opt::ReceiveHighWaterMark));
+                let (out_hwm, in_hwm) = (
+                    st.opts.hwm(Opt::SendHighWaterMark),
+                    st.opts.hwm(Opt::ReceiveHighWaterMark),
+                );
                 st.pipes.add(out_hwm, in_hwm, true)
             }
         };
         st.wake_sender();
-        PipeGuard { shared: shared.clone(), id, persistent: pipe.is_some() }
+        PipeGuard {
+            shared: shared.clone(),
+            id,
+            persistent: pipe.is_some(),
+        }
     };
     let end = tokio::select! {
         end = read_loop(&shared, guard.id, r, leftover, max_size) => end,
@@ -276,7 +309,9 @@ fn on_command(shared: &Shared, pipe: PipeId, body: &Bytes) -> Result<(), Protoco
         }
         "ERROR" => {
             let reason = command.data.get(1..).unwrap_or_default();
-            Err(ProtocolError::PeerError(String::from_utf8_lossy(reason).into_owned()))
+            Err(ProtocolError::PeerError(
+                String::from_utf8_lossy(reason).into_owned(),
+            ))
         }
         _ => Ok(()),
     }
@@ -290,7 +325,9 @@ async fn write_loop<W: AsyncWrite + Unpin>(shared: &Shared, pipe: PipeId, mut w:
         let finished = poll_fn(|cx| {
             let mut st = shared.lock();
             let closed = st.closed;
-            let Some(p) = st.pipes.get_mut(pipe) else { return Poll::Ready(true) };
+            let Some(p) = st.pipes.get_mut(pipe) else {
+                return Poll::Ready(true);
+            };
             control.append(&mut p.control);
             let mut bytes = 0;
             while bytes < WRITE_BATCH {

@@ -55,9 +55,7 @@ pub enum Use {
 impl Endpoint {
     /// Parses an endpoint string for the given use.
     pub fn parse(text: &str, usage: Use) -> Result<Self> {
-        let (scheme, rest) = text
-            .split_once("://")
-            .ok_or(EngineError::InvalidArgument)?;
+        let (scheme, rest) = text.split_once("://").ok_or(EngineError::InvalidArgument)?;
         match scheme {
             "tcp" => parse_tcp(rest, usage),
             "ipc" => parse_ipc(rest, usage),
@@ -80,7 +78,8 @@ fn parse_tcp(rest: &str, usage: Use) -> Result<Endpoint> {
         "*" | "0" if usage == Use::Bind => 0,
         "*" => return Err(EngineError::InvalidArgument),
         digits => {
-            if digits.is_empty() || digits.len() > 5 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            if digits.is_empty() || digits.len() > 5 || !digits.bytes().all(|b| b.is_ascii_digit())
+            {
                 return Err(EngineError::InvalidArgument);
             }
             // Out-of-range ports are refused, where libzmq silently wraps them mod 65536.
@@ -103,7 +102,9 @@ fn parse_host(text: &str, usage: Use) -> Result<Host> {
         };
     }
     if let Some(inner) = text.strip_prefix('[') {
-        let inner = inner.strip_suffix(']').ok_or(EngineError::InvalidArgument)?;
+        let inner = inner
+            .strip_suffix(']')
+            .ok_or(EngineError::InvalidArgument)?;
         return inner
             .parse::<std::net::Ipv6Addr>()
             .map(|ip| Host::Ip(IpAddr::V6(ip)))
@@ -176,13 +177,37 @@ mod tests {
     #[test]
     fn tcp_forms() {
         let ep = Endpoint::parse("tcp://127.0.0.1:5555", Use::Connect).unwrap();
-        assert_eq!(ep, Endpoint::Tcp { host: Host::Ip([127, 0, 0, 1].into()), port: 5555 });
+        assert_eq!(
+            ep,
+            Endpoint::Tcp {
+                host: Host::Ip([127, 0, 0, 1].into()),
+                port: 5555
+            }
+        );
         let ep = Endpoint::parse("tcp://*:*", Use::Bind).unwrap();
-        assert_eq!(ep, Endpoint::Tcp { host: Host::Any, port: 0 });
+        assert_eq!(
+            ep,
+            Endpoint::Tcp {
+                host: Host::Any,
+                port: 0
+            }
+        );
         let ep = Endpoint::parse("tcp://[::1]:0", Use::Bind).unwrap();
-        assert_eq!(ep, Endpoint::Tcp { host: Host::Ip("::1".parse().unwrap()), port: 0 });
+        assert_eq!(
+            ep,
+            Endpoint::Tcp {
+                host: Host::Ip("::1".parse().unwrap()),
+                port: 0
+            }
+        );
         let ep = Endpoint::parse("tcp://localhost:7777", Use::Connect).unwrap();
-        assert_eq!(ep, Endpoint::Tcp { host: Host::Name("localhost".into()), port: 7777 });
+        assert_eq!(
+            ep,
+            Endpoint::Tcp {
+                host: Host::Name("localhost".into()),
+                port: 7777
+            }
+        );
     }
 
     #[test]
@@ -214,9 +239,14 @@ mod tests {
 
     #[test]
     fn ipc_forms() {
-        assert_eq!(Endpoint::parse("ipc://*", Use::Bind).unwrap(), Endpoint::Ipc(None));
+        assert_eq!(
+            Endpoint::parse("ipc://*", Use::Bind).unwrap(),
+            Endpoint::Ipc(None)
+        );
         let ep = Endpoint::parse("ipc:///tmp/a.sock", Use::Connect).unwrap();
-        let Endpoint::Ipc(Some(path)) = ep else { panic!("not ipc") };
+        let Endpoint::Ipc(Some(path)) = ep else {
+            panic!("not ipc")
+        };
         assert_eq!(path.to_string(), "ipc:///tmp/a.sock");
         let ep = Endpoint::parse("ipc://@name", Use::Bind).unwrap();
         assert_eq!(ep, Endpoint::Ipc(Some(IpcPath::Abstract("name".into()))));
@@ -224,7 +254,13 @@ mod tests {
 
     #[test]
     fn resolved_text() {
-        assert_eq!(tcp_endpoint_text(&"127.0.0.1:80".parse().unwrap()), "tcp://127.0.0.1:80");
-        assert_eq!(tcp_endpoint_text(&"[::1]:80".parse().unwrap()), "tcp://[::1]:80");
+        assert_eq!(
+            tcp_endpoint_text(&"127.0.0.1:80".parse().unwrap()),
+            "tcp://127.0.0.1:80"
+        );
+        assert_eq!(
+            tcp_endpoint_text(&"[::1]:80".parse().unwrap()),
+            "tcp://[::1]:80"
+        );
     }
 }

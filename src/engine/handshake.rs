@@ -79,7 +79,9 @@ where
         "READY" => {}
         "ERROR" => {
             let reason = command.data.get(1..).unwrap_or_default();
-            return Err(ProtocolError::PeerError(String::from_utf8_lossy(reason).into_owned()).into());
+            return Err(
+                ProtocolError::PeerError(String::from_utf8_lossy(reason).into_owned()).into(),
+            );
         }
         other => return Err(ProtocolError::ExpectedReady(other.to_owned()).into()),
     }
@@ -87,10 +89,9 @@ where
     let mut identity = Bytes::new();
     for (key, value) in codec::parse_properties(&command.data)? {
         if key.eq_ignore_ascii_case("Socket-Type") {
-            peer_type = Some(
-                SocketType::from_wire(&value)
-                    .ok_or_else(|| ProtocolError::Incompatible(String::from_utf8_lossy(&value).into_owned()))?,
-            );
+            peer_type = Some(SocketType::from_wire(&value).ok_or_else(|| {
+                ProtocolError::Incompatible(String::from_utf8_lossy(&value).into_owned())
+            })?);
         } else if key.eq_ignore_ascii_case("Identity") {
             identity = value;
         }
@@ -99,7 +100,14 @@ where
     if !ours.accepts(socket_type) {
         return Err(ProtocolError::Incompatible(socket_type.info().name.to_owned()).into());
     }
-    Ok((PeerInfo { socket_type, identity, minor }, buf))
+    Ok((
+        PeerInfo {
+            socket_type,
+            identity,
+            minor,
+        },
+        buf,
+    ))
 }
 
 #[cfg(test)]

@@ -4,7 +4,10 @@ use super::*;
 use crate::engine::codec::{encode_command, encode_properties, greeting};
 use tokio::io::{duplex, split, AsyncWriteExt};
 
-async fn pair(a: SocketType, b: SocketType) -> (Result<PeerInfo, String>, Result<PeerInfo, String>) {
+async fn pair(
+    a: SocketType,
+    b: SocketType,
+) -> (Result<PeerInfo, String>, Result<PeerInfo, String>) {
     let (x, y) = duplex(4096);
     let (mut xr, mut xw) = split(x);
     let (mut yr, mut yw) = split(y);
@@ -12,7 +15,10 @@ async fn pair(a: SocketType, b: SocketType) -> (Result<PeerInfo, String>, Result
         handshake(&mut xr, &mut xw, a, true),
         handshake(&mut yr, &mut yw, b, false)
     );
-    (ra.map(|r| r.0).map_err(|e| e.to_string()), rb.map(|r| r.0).map_err(|e| e.to_string()))
+    (
+        ra.map(|r| r.0).map_err(|e| e.to_string()),
+        rb.map(|r| r.0).map_err(|e| e.to_string()),
+    )
 }
 
 #[tokio::test]
@@ -46,8 +52,12 @@ fn ready(props: &[(&str, &[u8])]) -> Vec<u8> {
 
 #[tokio::test]
 async fn garbage_truncation_and_mismatches_are_errors() {
-    assert!(against(b"GET / HTTP/1.1\r\n\r\n".to_vec()).await.contains("signature"));
-    assert!(against(greeting(false)[..30].to_vec()).await.contains("eof"));
+    assert!(against(b"GET / HTTP/1.1\r\n\r\n".to_vec())
+        .await
+        .contains("signature"));
+    assert!(against(greeting(false)[..30].to_vec())
+        .await
+        .contains("eof"));
     let mut v2 = greeting(false).to_vec();
     v2[10] = 2;
     assert!(against(v2).await.contains("version 2.1"));
@@ -56,7 +66,9 @@ async fn garbage_truncation_and_mismatches_are_errors() {
     assert!(against(curve).await.contains("mechanism"));
     let mut stream = greeting(false).to_vec();
     stream.extend(ready(&[("Socket-Type", b"STREAM")]));
-    assert!(against(stream).await.contains("incompatible socket type \"STREAM\""));
+    assert!(against(stream)
+        .await
+        .contains("incompatible socket type \"STREAM\""));
     let mut no_type = greeting(false).to_vec();
     no_type.extend(ready(&[("Identity", b"x")]));
     assert!(against(no_type).await.contains("malformed READY"));
@@ -92,7 +104,9 @@ async fn bytes_after_ready_are_kept() {
         let mut sink = [0u8; 128];
         let _ = tr.read(&mut sink).await;
     });
-    let (info, rest) = handshake(&mut r, &mut w, SocketType::Pull, false).await.unwrap();
+    let (info, rest) = handshake(&mut r, &mut w, SocketType::Pull, false)
+        .await
+        .unwrap();
     assert_eq!(&info.identity[..], b"me");
     assert_eq!(&rest[..], &[0u8, 2, b'h', b'i']);
     assert_eq!(info.minor, 1);

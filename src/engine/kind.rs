@@ -70,13 +70,30 @@ const fn row(
     recv: RecvRouting,
     implemented: bool,
 ) -> KindInfo {
-    KindInfo { name, peers, send, recv, implemented }
+    KindInfo {
+        name,
+        peers,
+        send,
+        recv,
+        implemented,
+    }
 }
 
 impl SocketType {
     /// Every type, for lookups by name.
-    pub const ALL: [SocketType; 11] =
-        [T::Pair, T::Pub, T::Sub, T::Req, T::Rep, T::Dealer, T::Router, T::Pull, T::Push, T::XPub, T::XSub];
+    pub const ALL: [SocketType; 11] = [
+        T::Pair,
+        T::Pub,
+        T::Sub,
+        T::Req,
+        T::Rep,
+        T::Dealer,
+        T::Router,
+        T::Pull,
+        T::Push,
+        T::XPub,
+        T::XSub,
+    ];
 
     /// This type's row of the table.
     pub fn info(self) -> KindInfo {
@@ -88,8 +105,20 @@ impl SocketType {
             T::Sub => row("SUB", &[T::Pub, T::XPub], S::None, R::None, false),
             T::Req => row("REQ", &[T::Rep, T::Router], S::None, R::None, false),
             T::Rep => row("REP", &[T::Req, T::Dealer], S::None, R::None, false),
-            T::Dealer => row("DEALER", &[T::Rep, T::Dealer, T::Router], S::None, R::None, false),
-            T::Router => row("ROUTER", &[T::Req, T::Dealer, T::Router], S::None, R::None, false),
+            T::Dealer => row(
+                "DEALER",
+                &[T::Rep, T::Dealer, T::Router],
+                S::None,
+                R::None,
+                false,
+            ),
+            T::Router => row(
+                "ROUTER",
+                &[T::Req, T::Dealer, T::Router],
+                S::None,
+                R::None,
+                false,
+            ),
             T::Pull => row("PULL", &[T::Push], S::None, R::FairQueue, true),
             T::Push => row("PUSH", &[T::Pull], S::RoundRobin, R::None, true),
             T::XPub => row("XPUB", &[T::Sub, T::XSub], S::None, R::None, false),
@@ -99,7 +128,9 @@ impl SocketType {
 
     /// The type named by a peer's `Socket-Type` property (exact, upper case as RFC 37 writes them).
     pub fn from_wire(name: &[u8]) -> Option<SocketType> {
-        Self::ALL.into_iter().find(|t| t.info().name.as_bytes() == name)
+        Self::ALL
+            .into_iter()
+            .find(|t| t.info().name.as_bytes() == name)
     }
 
     /// Whether a connection between `self` and a peer of type `peer` is allowed.

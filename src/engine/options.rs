@@ -62,8 +62,21 @@ pub enum Opt {
 
 const I32: i64 = i32::MAX as i64;
 
-const fn int(name: &'static str, zmq: &'static str, default: i64, min: i64, max: i64) -> OptionSpec {
-    OptionSpec { name, zmq, kind: OptionKind::Int, default, min, max }
+const fn int(
+    name: &'static str,
+    zmq: &'static str,
+    default: i64,
+    min: i64,
+    max: i64,
+) -> OptionSpec {
+    OptionSpec {
+        name,
+        zmq,
+        kind: OptionKind::Int,
+        default,
+        min,
+        max,
+    }
 }
 
 /// Default linger: bounded, unlike libzmq's -1 which makes Node hang at exit with an absent peer.
@@ -81,7 +94,14 @@ pub const OPTIONS: &[OptionSpec] = &[
     int("handshakeInterval", "ZMQ_HANDSHAKE_IVL", 30_000, 0, I32),
     int("connectTimeout", "ZMQ_CONNECT_TIMEOUT", 0, 0, I32),
     int("maxMessageSize", "ZMQ_MAXMSGSIZE", -1, -1, i64::MAX),
-    OptionSpec { name: "immediate", zmq: "ZMQ_IMMEDIATE", kind: OptionKind::Bool, default: 0, min: 0, max: 1 },
+    OptionSpec {
+        name: "immediate",
+        zmq: "ZMQ_IMMEDIATE",
+        kind: OptionKind::Bool,
+        default: 0,
+        min: 0,
+        max: 1,
+    },
     int("backlog", "ZMQ_BACKLOG", 100, 0, I32),
 ];
 
@@ -199,6 +219,9 @@ mod tests {
         o.set(Opt::ReceiveTimeout, 0).unwrap();
         assert_eq!(o.timeout(Opt::ReceiveTimeout), Some(Duration::ZERO));
         assert_eq!(o.max_message_size(), None);
-        assert_eq!(o.nonzero_ms(Opt::HandshakeInterval), Some(Duration::from_secs(30)));
+        assert_eq!(
+            o.nonzero_ms(Opt::HandshakeInterval),
+            Some(Duration::from_secs(30))
+        );
     }
 }

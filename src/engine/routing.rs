@@ -141,7 +141,9 @@ impl Pipes {
 
     /// Appends messages read from pipe `id` to its inbox.
     pub fn deliver(&mut self, id: PipeId, msgs: impl IntoIterator<Item = Msg>) {
-        let Some(pipe) = self.map.get_mut(&id) else { return };
+        let Some(pipe) = self.map.get_mut(&id) else {
+            return;
+        };
         let was_empty = pipe.inbox.is_empty();
         pipe.inbox.extend(msgs);
         if was_empty && !pipe.inbox.is_empty() {

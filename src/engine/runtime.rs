@@ -63,10 +63,17 @@ const LOG_PER_SECOND: u64 = 20;
 /// Prints a warning to stderr unless `ZEROMQ_RS_LOG=off`, at most `LOG_PER_SECOND` a second.
 pub fn warn(text: &str) {
     static ENABLED: OnceLock<bool> = OnceLock::new();
-    if !*ENABLED.get_or_init(|| std::env::var("ZEROMQ_RS_LOG").map(|v| v != "off").unwrap_or(true)) {
+    if !*ENABLED.get_or_init(|| {
+        std::env::var("ZEROMQ_RS_LOG")
+            .map(|v| v != "off")
+            .unwrap_or(true)
+    }) {
         return;
     }
-    let second = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let second = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
     if LOG_WINDOW.swap(second, Ordering::Relaxed) != second {
         LOG_COUNT.store(0, Ordering::Relaxed);
     }

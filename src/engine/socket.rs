@@ -92,7 +92,11 @@ impl State {
 
     /// Abort handles of the tasks serving one endpoint.
     fn tasks_where(&self, pick: impl Fn(&TaskEntry) -> bool) -> Vec<AbortHandle> {
-        self.tasks.values().filter(|t| pick(t)).filter_map(|t| t.abort.clone()).collect()
+        self.tasks
+            .values()
+            .filter(|t| pick(t))
+            .filter_map(|t| t.abort.clone())
+            .collect()
     }
 }
 
@@ -111,10 +115,20 @@ impl Shared {
             let mut st = self.lock();
             st.next_id += 1;
             let id = st.next_id;
-            st.tasks.insert(id, TaskEntry { abort: None, endpoint, listener });
+            st.tasks.insert(
+                id,
+                TaskEntry {
+                    abort: None,
+                    endpoint,
+                    listener,
+                },
+            );
             id
         };
-        let guard = TaskGuard { shared: self.clone(), id };
+        let guard = TaskGuard {
+            shared: self.clone(),
+            id,
+        };
         let handle = self.rt.spawn(async move {
             let guard = guard;
             if let Err(panic) = runtime::CatchUnwind(Box::pin(fut)).await {
@@ -129,7 +143,10 @@ impl Shared {
     /// A background task panicked: report it and close the socket so nothing waits forever.
     fn fail(self: &Arc<Self>, panic: &str) {
         runtime::warn(&format!("internal error, closing the socket: {panic}"));
-        Socket { shared: self.clone() }.close_now();
+        Socket {
+            shared: self.clone(),
+        }
+        .close_now();
     }
 
     fn abort_all(&self) {
@@ -224,14 +241,19 @@ impl Socket {
 
     /// Starts binding `addr`. Argument and state errors come at once; the future gives the
     /// resolved endpoint or the bind error.
-    pub fn bind(&self, addr: &str) -> Result<impl Future<Output = Result<String>> + Send + 'static> {
+    pub fn bind(
+        &self,
+        addr: &str,
+    ) -> Result<impl Future<Output = Result<String>> + Send + 'static> {
         let endpoint = {
             let mut st = self.shared.lock();
             if st.closed {
                 return Err(EngineError::Closed);
             }
             if st.bind_busy {
-                return Err(EngineError::Busy("Socket is blocked by a bind or unbind operation"));
+                return Err(EngineError::Busy(
+                    "Socket is blocked by a bind or unbind operation",
+                ));
             }
             let endpoint = Endpoint::parse(addr, Use::Bind)?;
             st.bind_busy = true;
@@ -260,7 +282,11 @@ impl Socket {
                     });
                     st.last_endpoint = Some(resolved.clone());
                     drop(st);
-                    shared.spawn_task(id, true, connection::accept_loop(shared.clone(), id, listener));
+                    shared.spawn_task(
+                        id,
+                        true,
+                        connection::accept_loop(shared.clone(), id, listener),
+                    );
                     Ok(resolved)
                 }
             };
@@ -280,17 +306,26 @@ impl Socket {
         st.next_id += 1;
         let id = st.next_id;
         let pipe = if st.opts.get(Opt::Immediate) == 0 {
-            let (out_hwm, in_hwm) = (st.opts.hwm(Opt::SendHighWaterMark), st.opts.hwm(Opt::ReceiveHighWaterMark));
+            let (out_hwm, in_hwm) = (
+                st.opts.hwm(Opt::SendHighWaterMark),
+                st.opts.hwm(Opt::ReceiveHighWaterMark),
+            );
             let pipe = st.pipes.add(out_hwm, in_hwm, false);
             st.wake_sender();
             Some(pipe)
         } else {
             None
         };
-        st.endpoints.push(EndpointEntry { id, names: vec![addr.to_owned()], is_bind: false, pipe });
+        st.endpoints.push(EndpointEntry {
+            id,
+            names: vec![addr.to_owned()],
+            is_bind: false,
+            pipe,
+        });
         drop(st);
         let shared = self.shared.clone();
-        self.shared.spawn_task(id, false, connection::connector(shared, id, endpoint, pipe));
+        self.shared
+            .spawn_task(id, false, connection::connector(shared, id, endpoint, pipe));
         Ok(())
     }
 
@@ -344,7 +379,9 @@ impl Socket {
             if st.closed {
                 return Poll::Ready(Err(EngineError::Again));
             }
-            let Some(m) = msg.take() else { return Poll::Ready(Ok(())) };
+            let Some(m) = msg.take() else {
+                return Poll::Ready(Ok(()));
+            };
             match st.pipes.send_round_robin(m) {
                 Ok(()) => Poll::Ready(Ok(())),
                 Err(m) => {
@@ -368,7 +405,9 @@ impl Socket {
         }
         let mut bytes = 0;
         while out.len() < max_msgs && bytes < max_bytes {
-            let Some(msg) = st.pipes.recv_fair() else { break };
+            let Some(msg) = st.pipes.recv_fair() else {
+                break;
+            };
             bytes += msg.iter().map(|f| f.len()).sum::<usize>();
             out.push(msg);
         }
@@ -396,14 +435,20 @@ impl Socket {
     }
 
     /// Runs `wait` on the engine runtime (which owns the timers) and returns a runtime-agnostic future.
-    fn wait_on_runtime<F>(&self, wait: F, timeout: Option<Duration>) -> impl Future<Output = Result<()>> + Send + 'static
+    fn wait_on_runtime<F>(
+        &self,
+        wait: F,
+        timeout: Option<Duration>,
+    ) -> impl Future<Output = Result<()>> + Send + 'static
     where
         F: Future<Output = Result<()>> + Send + 'static,
     {
         let (tx, rx) = oneshot::channel();
         self.shared.rt.spawn(async move {
             let result = match timeout {
-                Some(t) => tokio::time::timeout(t, wait).await.unwrap_or(Err(EngineError::Again)),
+                Some(t) => tokio::time::timeout(t, wait)
+                    .await
+                    .unwrap_or(Err(EngineError::Again)),
                 None => wait.await,
             };
             let _ = tx.send(result);

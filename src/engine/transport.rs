@@ -70,7 +70,9 @@ async fn resolve(host: &Host, port: u16) -> io::Result<Vec<SocketAddr>> {
         Host::Any => vec![SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), port)],
         Host::Ip(ip) => vec![SocketAddr::new(*ip, port)],
         Host::Name(name) => {
-            let mut addrs: Vec<SocketAddr> = tokio::net::lookup_host((name.as_str(), port)).await?.collect();
+            let mut addrs: Vec<SocketAddr> = tokio::net::lookup_host((name.as_str(), port))
+                .await?
+                .collect();
             // IPv4 first: a name like "localhost" should reach a peer bound on 0.0.0.0 or 127.0.0.1.
             addrs.sort_by_key(|a| a.is_ipv6());
             addrs
@@ -79,15 +81,31 @@ async fn resolve(host: &Host, port: u16) -> io::Result<Vec<SocketAddr>> {
 }
 
 async fn bind_tcp(host: &Host, port: u16, backlog: u32) -> Result<Listener> {
-    let addrs = resolve(host, port).await.map_err(|_| EngineError::NoSuchDevice)?;
+    let addrs = resolve(host, port)
+        .await
+        .map_err(|_| EngineError::NoSuchDevice)?;
     let addr = *addrs.first().ok_or(EngineError::NoSuchDevice)?;
-    let socket = if addr.is_ipv4() { TcpSocket::new_v4() } else { TcpSocket::new_v6() };
+    let socket = if addr.is_ipv4() {
+        TcpSocket::new_v4()
+    } else {
+        TcpSocket::new_v6()
+    };
     let socket = socket.map_err(|e| EngineError::from(&e))?;
-    socket.set_reuseaddr(true).map_err(|e| EngineError::from(&e))?;
-    socket.bind(addr).map_err(|e| EngineError::from_bind_io(&e))?;
-    let listener = socket.listen(backlog.max(1)).map_err(|e| EngineError::from_bind_io(&e))?;
+    socket
+        .set_reuseaddr(true)
+        .map_err(|e| EngineError::from(&e))?;
+    socket
+        .bind(addr)
+        .map_err(|e| EngineError::from_bind_io(&e))?;
+    let listener = socket
+        .listen(backlog.max(1))
+        .map_err(|e| EngineError::from_bind_io(&e))?;
     let local = listener.local_addr().map_err(|e| EngineError::from(&e))?;
-    Ok(Listener { kind: ListenerKind::Tcp(listener), endpoint: tcp_endpoint_text(&local), cleanup: Vec::new() })
+    Ok(Listener {
+        kind: ListenerKind::Tcp(listener),
+        endpoint: tcp_endpoint_text(&local),
+        cleanup: Vec::new(),
+    })
 }
 
 static IPC_COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -125,24 +143,34 @@ async fn bind_ipc(path: Option<&IpcPath>, backlog: u32) -> Result<Listener> {
         IpcPath::Abstract(name) => {
             let addr = std::os::unix::net::SocketAddr::from_abstract_name(name.as_bytes())
                 .map_err(|_| EngineError::InvalidArgument)?;
-            std::os::unix::net::UnixListener::bind_addr(&addr).map_err(|e| EngineError::from_bind_io(&e))?
+            std::os::unix::net::UnixListener::bind_addr(&addr)
+                .map_err(|e| EngineError::from_bind_io(&e))?
         }
         IpcPath::File(file) => {
             remove_if_stale(file).await?;
-            let l = std::os::unix::net::UnixListener::bind(file).map_err(|e| EngineError::from_bind_io(&e))?;
+            let l = std::os::unix::net::UnixListener::bind(file)
+                .map_err(|e| EngineError::from_bind_io(&e))?;
             cleanup.insert(0, file.clone());
             l
         }
     };
     let _ = backlog; // std's Unix listener uses the OS default backlog (128), above libzmq's 100.
-    std_listener.set_nonblocking(true).map_err(|e| EngineError::from(&e))?;
+    std_listener
+        .set_nonblocking(true)
+        .map_err(|e| EngineError::from(&e))?;
     let listener = UnixListener::from_std(std_listener).map_err(|e| EngineError::from(&e))?;
-    Ok(Listener { kind: ListenerKind::Unix(listener), endpoint: path.to_string(), cleanup })
+    Ok(Listener {
+        kind: ListenerKind::Unix(listener),
+        endpoint: path.to_string(),
+        cleanup,
+    })
 }
 
 /// A socket file with no listener behind it is replaced, as libzmq does; anything else stays.
 async fn remove_if_stale(file: &PathBuf) -> Result<()> {
-    let Ok(meta) = std::fs::symlink_metadata(file) else { return Ok(()) };
+    let Ok(meta) = std::fs::symlink_metadata(file) else {
+        return Ok(());
+    };
     if !meta.file_type().is_socket() {
         return Err(EngineError::AddressInUse);
     }
@@ -172,7 +200,9 @@ pub async fn connect(endpoint: &Endpoint, timeout: Option<Duration>) -> io::Resu
                 }
                 Err(last)
             }
-            Endpoint::Ipc(Some(IpcPath::File(file))) => Ok(Stream::Unix(UnixStream::connect(file).await?)),
+            Endpoint::Ipc(Some(IpcPath::File(file))) => {
+                Ok(Stream::Unix(UnixStream::connect(file).await?))
+            }
             Endpoint::Ipc(Some(IpcPath::Abstract(name))) => {
                 // Unix connects complete or fail at once, so the blocking call does not stall the runtime.
                 let addr = std::os::unix::net::SocketAddr::from_abstract_name(name.as_bytes())?;

@@ -1,0 +1,206 @@
+//! Binding layer: the napi class over one engine socket. Hot calls are synchronous (enqueue,
+//! drain a batch); a promise is made only when the caller must wait.
+
+use super::convert::{js_error, pack, to_msg, type_error};
+use crate::engine::{Msg, Opt, OptionKind, Socket, SocketType};
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use std::sync::Mutex;
+
+/// Most messages moved to JS per batch.
+const BATCH_MSGS: usize = 1024;
+/// Bytes after which a batch stops growing (bounds what one retained slice can keep alive).
+const BATCH_BYTES: usize = 32 * 1024;
+
+/// A native socket. The TypeScript classes (`Push`, `Pull`) wrap it; it is not used directly.
+#[napi]
+pub struct BindingSocket {
+    socket: Socket,
+    /// A message `trySend` could not queue, kept for the following `sendPending`.
+    pending: Mutex<Option<Msg>>,
+}
+
+fn kind_from_name(name: &str) -> Result<SocketType> {
+    match name {
+        "push" => Ok(SocketType::Push),
+        "pull" => Ok(SocketType::Pull),
+        _ => Err(type_error("Unknown socket type")),
+    }
+}
+
+fn opt_by_name(name: &str) -> Result<Opt> {
+    Opt::by_name(name).ok_or_else(|| type_error(&format!("Unknown option {name}")))
+}
+
+#[napi]
+impl BindingSocket {
+    /// Creates a socket of the given type (`"push"`, `"pull"`).
+    #[napi(constructor, catch_unwind)]
+    pub fn new(kind: String) -> Result<Self> {
+        let socket = Socket::new(kind_from_name(&kind)?).map_err(js_error)?;
+        Ok(Self {
+            socket,
+            pending: Mutex::new(None),
+        })
+    }
+
+    /// Binds; resolves with the resolved endpoint.
+    #[napi(catch_unwind, ts_return_type = "Promise<string>")]
+    pub fn bind<'env>(&self, env: &'env Env, address: String) -> Result<PromiseRaw<'env, String>> {
+        let fut = self.socket.bind(&address).map_err(js_error)?;
+        env.spawn_future(async move { fut.await.map_err(js_error) })
+    }
+
+    /// Stops listening on an endpoint.
+    #[napi(catch_unwind)]
+    pub fn unbind(&self, address: String) -> Result<()> {
+        self.socket.unbind(&address).map_err(js_error)
+    }
+
+    /// Connects in the background; returns at once.
+    #[napi(catch_unwind)]
+    pub fn connect(&self, address: String) -> Result<()> {
+        self.socket.connect(&address).map_err(js_error)
+    }
+
+    /// Drops a connected endpoint.
+    #[napi(catch_unwind)]
+    pub fn disconnect(&self, address: String) -> Result<()> {
+        self.socket.disconnect(&address).map_err(js_error)
+    }
+
+    /// Queues a one-frame message; false means it must wait (call `sendPending`).
+    #[napi(catch_unwind)]
+    pub fn try_send(&self, frame: &[u8]) -> Result<bool> {
+        self.try_send_msg(to_msg(&[frame]))
+    }
+
+    /// Queues a multipart message; false means it must wait (call `sendPending`).
+    #[napi(catch_unwind)]
+    pub fn try_send_parts(&self, frames: Vec<&[u8]>) -> Result<bool> {
+        if frames.is_empty() {
+            return Err(type_error("Message must have at least one frame"));
+        }
+        self.try_send_msg(to_msg(&frames))
+    }
+
+    fn try_send_msg(&self, msg: Msg) -> Result<bool> {
+        match self.socket.try_send(msg).map_err(js_error)? {
+            None => Ok(true),
+            Some(back) => {
+                *self.pending.lock().unwrap_or_else(|e| e.into_inner()) = Some(back);
+                Ok(false)
+            }
+        }
+    }
+
+    /// Waits for room for the message the last `trySend` could not queue (up to `sendTimeout`).
+    #[napi(catch_unwind, ts_return_type = "Promise<void>")]
+    pub fn send_pending<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, ()>> {
+        let msg = self
+            .pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        let msg = msg.ok_or_else(|| type_error("No message is pending"))?;
+        let fut = self.socket.send_wait(msg);
+        env.spawn_future(async move { fut.await.map_err(js_error) })
+    }
+
+    /// Takes the messages that can be received now: `null` when none, else the packed batch
+    /// followed by the separate Buffers of large frames.
+    #[napi(catch_unwind)]
+    pub fn read_batch<'env>(&self, env: &'env Env) -> Result<Option<Vec<BufferSlice<'env>>>> {
+        let mut msgs = Vec::new();
+        self.socket
+            .recv_batch(&mut msgs, BATCH_MSGS, BATCH_BYTES)
+            .map_err(js_error)?;
+        if msgs.is_empty() {
+            return Ok(None);
+        }
+        let (packed, separate) = pack(&msgs);
+        let mut out = Vec::with_capacity(1 + separate.len());
+        out.push(BufferSlice::from_data(env, packed)?);
+        for frame in separate {
+            out.push(BufferSlice::from_data(env, Vec::from(frame))?);
+        }
+        Ok(Some(out))
+    }
+
+    /// Resolves when a message can be received (rejects with EAGAIN on timeout or close).
+    #[napi(catch_unwind, ts_return_type = "Promise<void>")]
+    pub fn wait_readable<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, ()>> {
+        let fut = self.socket.recv_wait();
+        env.spawn_future(async move { fut.await.map_err(js_error) })
+    }
+
+    /// Reads an option by its zeromq.js name.
+    #[napi(catch_unwind)]
+    pub fn get_option(&self, name: String) -> Result<Either<f64, bool>> {
+        let opt = opt_by_name(&name)?;
+        let value = self.socket.get_option(opt).map_err(js_error)?;
+        Ok(match opt.spec().kind {
+            OptionKind::Bool => Either::B(value != 0),
+            OptionKind::Int => Either::A(value as f64),
+        })
+    }
+
+    /// Writes an option by its zeromq.js name (numbers must be integers; booleans for flags).
+    #[napi(catch_unwind)]
+    pub fn set_option(&self, name: String, value: Either<f64, bool>) -> Result<()> {
+        let opt = opt_by_name(&name)?;
+        let raw = match (opt.spec().kind, value) {
+            (OptionKind::Bool, Either::B(b)) => i64::from(b),
+            (OptionKind::Int, Either::A(n)) if n.fract() == 0.0 && n.abs() < 9.0e18 => n as i64,
+            (OptionKind::Int, Either::A(_)) => {
+                return Err(js_error(crate::engine::EngineError::InvalidArgument));
+            }
+            (OptionKind::Bool, _) => return Err(type_error("Option value must be a boolean")),
+            (OptionKind::Int, _) => return Err(type_error("Option value must be a number")),
+        };
+        self.socket.set_option(opt, raw).map_err(js_error)
+    }
+
+    /// Closes the socket. The promise resolves when lingering messages are flushed (or dropped
+    /// at the linger deadline); until then it keeps Node's event loop alive.
+    #[napi(catch_unwind, ts_return_type = "Promise<void>")]
+    pub fn close<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, ()>> {
+        self.socket.close();
+        let socket = self.socket.clone();
+        env.spawn_future(async move {
+            socket.wait_closed().await;
+            Ok(())
+        })
+    }
+
+    /// Whether `close()` was called.
+    #[napi(getter, catch_unwind)]
+    pub fn closed(&self) -> bool {
+        self.socket.is_closed()
+    }
+
+    /// Whether a message can be received without waiting.
+    #[napi(getter, catch_unwind)]
+    pub fn readable(&self) -> bool {
+        self.socket.readable()
+    }
+
+    /// Whether a message can be sent without waiting.
+    #[napi(getter, catch_unwind)]
+    pub fn writable(&self) -> bool {
+        self.socket.writable()
+    }
+
+    /// The most recently bound endpoint, resolved.
+    #[napi(getter, catch_unwind)]
+    pub fn last_endpoint(&self) -> Option<String> {
+        self.socket.last_endpoint()
+    }
+}
+
+impl Drop for BindingSocket {
+    fn drop(&mut self) {
+        // Garbage-collected without close(): nobody can use it any more, so close it (with linger).
+        self.socket.close();
+    }
+}
