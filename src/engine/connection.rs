@@ -150,7 +150,7 @@ impl Drop for PipeGuard {
                 p.detach();
             }
         } else {
-            st.pipes.remove(self.id);
+            st.pipes.retire(self.id);
         }
     }
 }

@@ -28,6 +28,8 @@ pub struct Pipe {
     pub control: Vec<Bytes>,
     /// A handshaken connection is attached.
     pub live: bool,
+    /// The connection is gone for good; the pipe stays only until its inbox is received.
+    retired: bool,
 }
 
 impl Pipe {
@@ -76,10 +78,33 @@ impl Pipes {
             reader: None,
             control: Vec::new(),
             live,
+            retired: false,
         };
         self.map.insert(id, pipe);
         self.order.push(id);
         id
+    }
+
+    /// Takes a pipe out of the send rotation for good. Messages already received from it stay
+    /// receivable (as libzmq drains a terminated pipe); the pipe goes once they are taken.
+    pub fn retire(&mut self, id: PipeId) {
+        let drained = match self.map.get_mut(&id) {
+            None => return,
+            Some(p) => {
+                p.detach();
+                p.retired = true;
+                p.out.clear();
+                p.inbox.is_empty()
+            }
+        };
+        if drained {
+            self.remove(id);
+        } else if let Some(pos) = self.order.iter().position(|&p| p == id) {
+            self.order.remove(pos);
+            if pos < self.next_out {
+                self.next_out -= 1;
+            }
+        }
     }
 
     /// Removes a pipe; its queued messages go with it.
@@ -136,7 +161,9 @@ impl Pipes {
 
     /// Whether a round-robin send would be queued now.
     pub fn can_send(&self) -> bool {
-        self.map.values().any(|p| p.out.len() < p.out_hwm)
+        self.map
+            .values()
+            .any(|p| !p.retired && p.out.len() < p.out_hwm)
     }
 
     /// Appends messages read from pipe `id` to its inbox.
@@ -163,6 +190,9 @@ impl Pipes {
         let msg = pipe.inbox.pop_front();
         if !pipe.inbox.is_empty() {
             self.ready.push_back(id);
+        } else if pipe.retired {
+            self.map.remove(&id);
+            return msg;
         }
         if pipe.inbox_has_room() {
             if let Some(w) = pipe.reader.take() {
@@ -175,6 +205,7 @@ impl Pipes {
     /// Empties every inbox (the socket closed: nobody will receive them).
     pub fn clear_inboxes(&mut self) {
         self.ready.clear();
+        self.map.retain(|_, p| !p.retired);
         for pipe in self.map.values_mut() {
             pipe.inbox.clear();
             if let Some(w) = pipe.reader.take() {
@@ -225,5 +256,21 @@ mod tests {
         pipes.deliver(b, vec![msg("b2")]);
         pipes.remove(b);
         assert_eq!(pipes.recv_fair(), None);
+    }
+
+    #[test]
+    fn retired_pipe_is_drained_then_dropped() {
+        let mut pipes = Pipes::default();
+        let a = pipes.add(10, 10, true);
+        pipes.deliver(a, vec![msg("a1"), msg("a2")]);
+        pipes.retire(a);
+        assert!(pipes.send_round_robin(msg("x")).is_err());
+        assert_eq!(pipes.recv_fair(), Some(msg("a1")));
+        assert_eq!(pipes.len(), 1);
+        assert_eq!(pipes.recv_fair(), Some(msg("a2")));
+        assert!(pipes.is_empty());
+        let b = pipes.add(10, 10, true);
+        pipes.retire(b);
+        assert!(pipes.is_empty());
     }
 }

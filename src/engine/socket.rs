@@ -347,7 +347,7 @@ impl Socket {
             }
             let entry = st.take_endpoint(addr, is_bind)?;
             if let Some(pipe) = entry.pipe {
-                st.pipes.remove(pipe);
+                st.pipes.retire(pipe);
             }
             st.tasks_where(|t| t.endpoint == entry.id)
         };

@@ -1,0 +1,72 @@
+// Test helpers: sockets that close themselves after each test, and bounded waits.
+import type { ExecutionContext } from "ava"
+import * as os from "node:os"
+import * as path from "node:path"
+import { Pull, Push, Socket, SocketOptions } from "../../index"
+
+/** Creates sockets that are all closed in the test's teardown. */
+export function sockets(t: ExecutionContext) {
+  const made: Socket[] = []
+  t.teardown(() => {
+    for (const s of made) s.close()
+  })
+  return {
+    push(options?: SocketOptions): Push {
+      const s = new Push(options)
+      made.push(s)
+      return s
+    },
+    pull(options?: SocketOptions): Pull {
+      const s = new Pull(options)
+      made.push(s)
+      return s
+    },
+  }
+}
+
+/** Binds `s` (to an ephemeral tcp port by default) and returns the resolved endpoint. */
+export async function bound(s: Socket, address = "tcp://127.0.0.1:*"): Promise<string> {
+  await s.bind(address)
+  const ep = s.lastEndpoint
+  if (ep === null) throw new Error("bind reported no endpoint")
+  return ep
+}
+
+let ipcCounter = 0
+/** A fresh ipc endpoint path nobody listens on yet. */
+export function ipcEndpoint(): string {
+  ipcCounter += 1
+  return `ipc://${path.join(os.tmpdir(), `zmqrs-test-${process.pid}-${ipcCounter}.sock`)}`
+}
+
+/** Rejects if `p` does not settle within `ms`. */
+export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms)
+  })
+  return Promise.race([p, limit]).finally(() => clearTimeout(timer))
+}
+
+/** Receives exactly `n` messages. */
+export async function receiveN(pull: Pull, n: number): Promise<Buffer[][]> {
+  const out: Buffer[][] = []
+  while (out.length < n) out.push(await pull.receive())
+  return out
+}
+
+/** Whether `p` is still pending after the I/O thread has had several turns to settle it. */
+export async function isPending(p: Promise<unknown>): Promise<boolean> {
+  let settled = false
+  p.then(
+    () => (settled = true),
+    () => (settled = true),
+  )
+  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r))
+  return !settled
+}
+
+/** Text of each frame of each message. */
+export function texts(msgs: Buffer[][]): string[][] {
+  return msgs.map((m) => m.map((f) => f.toString()))
+}
