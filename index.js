@@ -98,21 +98,34 @@ class Socket {
   /** Binds to an endpoint; resolves once listening (see `lastEndpoint` for the resolved address). */
   bind(address) {
     if (typeof address !== "string") return Promise.reject(new TypeError("Address must be a string"))
+    if (this._binding) {
+      return Promise.reject(zmqError("EBUSY", "Socket is blocked by a bind or unbind operation", address))
+    }
+    let pending
     try {
-      return this._native.bind(address).then(
-        () => undefined,
-        (err) => {
-          throw convertError(err, address)
-        },
-      )
+      pending = this._native.bind(address)
     } catch (err) {
       return Promise.reject(convertError(err, address))
     }
+    // Busy until the promise settles, as in zeromq.js, whatever the I/O thread does meanwhile.
+    this._binding = true
+    return pending.then(
+      () => {
+        this._binding = false
+      },
+      (err) => {
+        this._binding = false
+        throw convertError(err, address)
+      },
+    )
   }
 
   /** Stops listening on an endpoint (as given to `bind`, or as resolved). */
   unbind(address) {
     if (typeof address !== "string") return Promise.reject(new TypeError("Address must be a string"))
+    if (this._binding) {
+      return Promise.reject(zmqError("EBUSY", "Socket is blocked by a bind or unbind operation", address))
+    }
     try {
       this._native.unbind(address)
       return RESOLVED
@@ -208,8 +221,9 @@ function writable(Base) {
           queued = this._native.trySend(toFrame(message))
         }
       } catch (err) {
-        if (err instanceof TypeError) throw err
-        return Promise.reject(convertError(err))
+        const converted = convertError(err)
+        if (converted instanceof TypeError) throw converted
+        return Promise.reject(converted)
       }
       if (queued) return RESOLVED
       this._sending = true

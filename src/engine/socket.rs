@@ -43,7 +43,6 @@ pub(crate) struct State {
     send_waiter: Option<Waker>,
     recv_waiter: Option<Waker>,
     last_endpoint: Option<String>,
-    bind_busy: bool,
 }
 
 /// A registered background task.
@@ -194,7 +193,6 @@ impl Socket {
                 send_waiter: None,
                 recv_waiter: None,
                 last_endpoint: None,
-                bind_busy: false,
             }),
             idle: Condvar::new(),
             idle_async: Notify::new(),
@@ -246,18 +244,11 @@ impl Socket {
         addr: &str,
     ) -> Result<impl Future<Output = Result<String>> + Send + 'static> {
         let endpoint = {
-            let mut st = self.shared.lock();
+            let st = self.shared.lock();
             if st.closed {
                 return Err(EngineError::Closed);
             }
-            if st.bind_busy {
-                return Err(EngineError::Busy(
-                    "Socket is blocked by a bind or unbind operation",
-                ));
-            }
-            let endpoint = Endpoint::parse(addr, Use::Bind)?;
-            st.bind_busy = true;
-            endpoint
+            Endpoint::parse(addr, Use::Bind)?
         };
         let shared = self.shared.clone();
         let given = addr.to_owned();
@@ -266,7 +257,6 @@ impl Socket {
             let backlog = shared.lock().opts.get(Opt::Backlog) as u32;
             let result = super::transport::bind(&endpoint, backlog).await;
             let mut st = shared.lock();
-            st.bind_busy = false;
             let outcome = match result {
                 Err(e) => Err(e),
                 Ok(_) if st.closed => Err(EngineError::Closed),

@@ -1,0 +1,124 @@
+// Process lifetime, ipc files, wildcard and IPv6 endpoints, and the exported surface.
+import test from "ava"
+import { spawn, spawnSync } from "node:child_process"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import * as zmq from "../index"
+import { bound, ipcEndpoint, receiveN, sockets, texts, within } from "./helpers/sockets"
+
+const root = path.join(__dirname, "..")
+
+/** Runs a script in a child Node process; resolves with its exit code and run time. */
+function runChild(script: string): Promise<{ code: number | null; ms: number; stderr: string }> {
+  const started = Date.now()
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["-e", script], { cwd: root, stdio: ["ignore", "ignore", "pipe"] })
+    let stderr = ""
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()))
+    const killer = setTimeout(() => child.kill("SIGKILL"), 15000)
+    child.on("exit", (code) => {
+      clearTimeout(killer)
+      resolve({ code, ms: Date.now() - started, stderr })
+    })
+  })
+}
+
+test("the process exits promptly with idle open sockets", async (t) => {
+  const r = await runChild(`
+    const { Push, Pull } = require("./index.js")
+    ;(async () => {
+      const pull = new Pull(); await pull.bind("tcp://127.0.0.1:*")
+      const push = new Push(); push.connect(pull.lastEndpoint)
+      await push.send("x"); await pull.receive()
+    })()`)
+  t.is(r.code, 0, r.stderr)
+  t.true(r.ms < 5000, `took ${r.ms} ms`)
+})
+
+test("the process exits after linger when queued messages have no peer", async (t) => {
+  const r = await runChild(`
+    const { Push } = require("./index.js")
+    const push = new Push({ linger: 300 })
+    push.connect("ipc:///tmp/zmqrs-nobody-${process.pid}.sock")
+    push.send("lost").then(() => push.close())`)
+  t.is(r.code, 0, r.stderr)
+  t.true(r.ms >= 300, `took ${r.ms} ms`)
+  t.true(r.ms < 5000, `took ${r.ms} ms`)
+})
+
+test("ipc://* binds a generated path", async (t) => {
+  const s = sockets(t)
+  const pull = s.pull()
+  const ep = await bound(pull, "ipc://*")
+  t.regex(ep, /^ipc:\/\/\/.+\/socket$/)
+  t.true(fs.statSync(ep.slice("ipc://".length)).isSocket())
+  const push = s.push()
+  push.connect(ep)
+  await push.send("via ipc")
+  t.deepEqual(texts(await within(receiveN(pull, 1), 5000, "ipc message")), [["via ipc"]])
+})
+
+test("a stale ipc socket file is replaced on bind; a regular file is not", async (t) => {
+  const s = sockets(t)
+  const ep = ipcEndpoint()
+  const file = ep.slice("ipc://".length)
+  // A process that dies without unlinking its socket leaves a stale file behind.
+  spawnSync(process.execPath, [
+    "-e",
+    `require("net").createServer().listen(${JSON.stringify(file)}, () => process.kill(process.pid, "SIGKILL"))`,
+  ])
+  t.true(fs.statSync(file).isSocket())
+  const pull = s.pull()
+  await pull.bind(ep)
+  const push = s.push()
+  push.connect(ep)
+  await push.send("fresh")
+  t.deepEqual(texts(await within(receiveN(pull, 1), 5000, "message")), [["fresh"]])
+  const plain = path.join(os.tmpdir(), `zmqrs-plain-${process.pid}`)
+  fs.writeFileSync(plain, "keep me")
+  t.teardown(() => fs.rmSync(plain, { force: true }))
+  await t.throwsAsync(s.pull().bind(`ipc://${plain}`), { code: "EADDRINUSE" })
+  t.is(fs.readFileSync(plain, "utf8"), "keep me")
+})
+
+test("tcp://*:* binds every interface and reports the port", async (t) => {
+  const s = sockets(t)
+  const pull = s.pull()
+  const ep = await bound(pull, "tcp://*:*")
+  const m = /^tcp:\/\/0\.0\.0\.0:(\d+)$/.exec(ep)
+  t.truthy(m, ep)
+  const push = s.push()
+  push.connect(`tcp://localhost:${m![1]}`)
+  await push.send("any")
+  t.deepEqual(texts(await within(receiveN(pull, 1), 5000, "message")), [["any"]])
+})
+
+const hasIpv6 = Object.values(os.networkInterfaces()).some((list) =>
+  (list ?? []).some((i) => i.family === "IPv6" && i.internal),
+)
+;(hasIpv6 ? test : test.skip)("IPv6 endpoints bind and connect", async (t) => {
+  const s = sockets(t)
+  const pull = s.pull()
+  const ep = await bound(pull, "tcp://[::1]:*")
+  t.regex(ep, /^tcp:\/\/\[::1\]:\d+$/)
+  const push = s.push()
+  push.connect(ep)
+  await push.send("v6")
+  t.deepEqual(texts(await within(receiveN(pull, 1), 5000, "message")), [["v6"]])
+})
+if (!hasIpv6) console.log("IPv6 test skipped: no IPv6 loopback interface")
+
+test("every class and option declared in index.d.ts exists at runtime", (t) => {
+  const dts = fs.readFileSync(path.join(root, "index.d.ts"), "utf8")
+  const classes = [...dts.matchAll(/export declare (?:abstract )?class (\w+)/g)].map((m) => m[1])
+  t.deepEqual(classes.sort(), ["Pull", "Push", "Socket"])
+  for (const name of classes) t.is(typeof (zmq as Record<string, unknown>)[name], "function", name)
+  const block = /interface SocketOptions \{([\s\S]*?)\n\}/.exec(dts)?.[1] ?? ""
+  const declared = [...block.matchAll(/^\s+(\w+)\?:/gm)].map((m) => m[1]).sort()
+  const push = new zmq.Push()
+  t.teardown(() => push.close())
+  const runtime = Object.keys(Object.getPrototypeOf(zmq.Socket.prototype) === Object.prototype ? zmq.Socket.prototype : {})
+  t.deepEqual(declared, runtime.filter((k) => k !== "constructor").sort())
+  for (const name of declared) t.not((push as unknown as Record<string, unknown>)[name], undefined, name)
+})
