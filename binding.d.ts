@@ -66,8 +66,8 @@ export interface BindingOptionInfo {
 }
 
 /**
- * Registers the exit hook once per JS environment: when Node exits, sockets still open are
- * closed and their queued messages get up to `linger` ms to flush.
+ * Registers the exit hook once per JS environment: when it exits (the process, or a worker
+ * thread), its sockets still open are closed and their queued messages get up to `linger` ms.
  */
 export declare function installExitHook(): void
 

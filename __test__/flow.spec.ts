@@ -135,3 +135,25 @@ test("unbind and disconnect stop traffic on that endpoint", async (t) => {
   t.throws(() => push.disconnect(ep), { code: "ENOENT" })
   t.false(push.writable)
 })
+
+test("a pull that does not read pushes back on the sender", async (t) => {
+  const s = sockets(t)
+  const pull = s.pull({ receiveHighWaterMark: 10 })
+  const push = s.push({ sendHighWaterMark: 10, sendTimeout: 300 })
+  push.connect(await bound(pull))
+  const frame = Buffer.alloc(1024)
+  let sent = 0
+  const limit = 200_000 // 200 MB: far beyond what the queues and socket buffers can hold
+  const err = await t.throwsAsync(
+    (async () => {
+      for (; sent < limit; sent++) await push.send(frame)
+    })(),
+    { code: "EAGAIN" },
+  )
+  t.truthy(err)
+  t.true(sent > 20, `sent ${sent}`)
+  t.true(sent < limit)
+  // Everything accepted is still delivered, in order, once the pull reads.
+  const got = await within(receiveN(pull, sent), 20000, "backlog")
+  t.is(got.length, sent)
+})

@@ -122,3 +122,26 @@ test("every class and option declared in index.d.ts exists at runtime", (t) => {
   t.deepEqual(declared, runtime.filter((k) => k !== "constructor").sort())
   for (const name of declared) t.not((push as unknown as Record<string, unknown>)[name], undefined, name)
 })
+
+test("a worker thread's exit closes only that worker's sockets", async (t) => {
+  const s = sockets(t)
+  const pull = s.pull()
+  const ep = await bound(pull)
+  const { Worker } = await import("node:worker_threads")
+  const worker = new Worker(
+    `const { Push } = require(${JSON.stringify(path.join(root, "index.js"))})
+     const push = new Push()
+     push.connect(${JSON.stringify(ep)})
+     push.send("from worker").then(() => process.exit(0))`,
+    { eval: true },
+  )
+  const code = await new Promise<number>((resolve) => worker.on("exit", resolve))
+  t.is(code, 0)
+  t.deepEqual(texts(await within(receiveN(pull, 1), 5000, "worker message")), [["from worker"]])
+  // The main thread's socket is still open and working.
+  t.false(pull.closed)
+  const push = s.push()
+  push.connect(ep)
+  await push.send("from main")
+  t.deepEqual(texts(await within(receiveN(pull, 1), 5000, "main message")), [["from main"]])
+})

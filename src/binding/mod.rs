@@ -7,6 +7,7 @@ pub use socket::BindingSocket;
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// One option of the engine's table, as the TypeScript layer needs it to define properties.
 #[napi(object)]
@@ -39,12 +40,27 @@ pub fn option_table() -> Vec<BindingOptionInfo> {
         .collect()
 }
 
-/// Registers the exit hook once per JS environment: when Node exits, sockets still open are
-/// closed and their queued messages get up to `linger` ms to flush.
+static NEXT_GROUP: AtomicU64 = AtomicU64::new(1);
+
+/// The socket group of the calling JS environment (0 before `installExitHook`).
+pub(crate) fn env_group(env: &Env) -> u64 {
+    match env.get_instance_data::<u64>() {
+        Ok(Some(group)) => *group,
+        _ => 0,
+    }
+}
+
+/// Registers the exit hook once per JS environment: when it exits (the process, or a worker
+/// thread), its sockets still open are closed and their queued messages get up to `linger` ms.
 #[napi(catch_unwind)]
 pub fn install_exit_hook(env: Env) -> Result<()> {
-    env.add_env_cleanup_hook((), |_| {
-        crate::engine::socket::shutdown_all(std::time::Duration::from_secs(24 * 3600));
+    if env_group(&env) != 0 {
+        return Ok(());
+    }
+    let group = NEXT_GROUP.fetch_add(1, Ordering::Relaxed);
+    env.set_instance_data(group, (), |_| {})?;
+    env.add_env_cleanup_hook(group, |group| {
+        crate::engine::socket::shutdown_group(group, std::time::Duration::from_secs(24 * 3600));
     })?;
     Ok(())
 }

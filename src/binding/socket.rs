@@ -36,8 +36,9 @@ fn opt_by_name(name: &str) -> Result<Opt> {
 impl BindingSocket {
     /// Creates a socket of the given type (`"push"`, `"pull"`).
     #[napi(constructor, catch_unwind)]
-    pub fn new(kind: String) -> Result<Self> {
-        let socket = Socket::new(kind_from_name(&kind)?).map_err(js_error)?;
+    pub fn new(env: Env, kind: String) -> Result<Self> {
+        let group = super::env_group(&env);
+        let socket = Socket::in_group(kind_from_name(&kind)?, group).map_err(js_error)?;
         Ok(Self {
             socket,
             pending: Mutex::new(None),

@@ -94,13 +94,17 @@ pub(crate) async fn connector(
         if ivl < 0 {
             return;
         }
-        let base = Duration::from_millis(ivl as u64);
-        delay = Some(match delay {
-            Some(prev) if !handshaken && max > ivl => {
-                (prev * 2).min(Duration::from_millis(max as u64))
-            }
-            _ => base,
-        });
+        delay = Some(next_delay(delay, handshaken, ivl as u64, max as u64));
+    }
+}
+
+/// The wait before the next attempt: `ivl` after a connection that worked (or with no maximum),
+/// else the previous wait doubled, capped at `max` (libzmq's ZMQ_RECONNECT_IVL_MAX backoff).
+fn next_delay(prev: Option<Duration>, handshaken: bool, ivl: u64, max: u64) -> Duration {
+    let base = Duration::from_millis(ivl);
+    match prev {
+        Some(prev) if !handshaken && max > ivl => (prev * 2).min(Duration::from_millis(max)),
+        _ => base,
     }
 }
 
@@ -381,4 +385,21 @@ async fn write_loop<W: AsyncWrite + Unpin>(shared: &Shared, pipe: PipeId, mut w:
 async fn write_two<W: AsyncWrite + Unpin>(w: &mut W, head: &[u8], body: &[u8]) -> io::Result<()> {
     w.write_all(head).await?;
     w.write_all(body).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reconnect_backoff_doubles_up_to_the_maximum() {
+        let ms = Duration::from_millis;
+        assert_eq!(next_delay(None, false, 100, 0), ms(100));
+        assert_eq!(next_delay(Some(ms(100)), false, 100, 0), ms(100));
+        assert_eq!(next_delay(Some(ms(100)), false, 100, 1000), ms(200));
+        assert_eq!(next_delay(Some(ms(800)), false, 100, 1000), ms(1000));
+        assert_eq!(next_delay(Some(ms(1000)), false, 100, 1000), ms(1000));
+        // A connection that got through the handshake resets the backoff.
+        assert_eq!(next_delay(Some(ms(1000)), true, 100, 1000), ms(100));
+    }
 }

@@ -59,9 +59,10 @@ struct EndpointEntry {
     pipe: Option<PipeId>,
 }
 
-static LIVE: Mutex<Vec<Weak<Shared>>> = Mutex::new(Vec::new());
+/// Live sockets with the group (one per JS environment) they belong to.
+static LIVE: Mutex<Vec<(u64, Weak<Shared>)>> = Mutex::new(Vec::new());
 
-fn lock_live() -> MutexGuard<'static, Vec<Weak<Shared>>> {
+fn lock_live() -> MutexGuard<'static, Vec<(u64, Weak<Shared>)>> {
     LIVE.lock().unwrap_or_else(|e| e.into_inner())
 }
 
@@ -175,8 +176,14 @@ impl Drop for TaskGuard {
 }
 
 impl Socket {
-    /// Creates a socket of `kind` with default options.
+    /// Creates a socket of `kind` with default options, in group 0.
     pub fn new(kind: SocketType) -> Result<Socket> {
+        Self::in_group(kind, 0)
+    }
+
+    /// Creates a socket that `shutdown_group(group)` will close (the binding uses one group per
+    /// JS environment, so a worker thread's exit does not close the main thread's sockets).
+    pub fn in_group(kind: SocketType, group: u64) -> Result<Socket> {
         if !kind.info().implemented {
             return Err(EngineError::NotSupported);
         }
@@ -199,8 +206,8 @@ impl Socket {
             rt,
         });
         let mut live = lock_live();
-        live.retain(|w| w.strong_count() > 0);
-        live.push(Arc::downgrade(&shared));
+        live.retain(|(_, w)| w.strong_count() > 0);
+        live.push((group, Arc::downgrade(&shared)));
         Ok(Socket { shared })
     }
 
@@ -529,12 +536,13 @@ impl Socket {
     }
 }
 
-/// Closes every live socket and waits (up to each one's linger, at most `limit`) for queued
-/// messages to flush. Called when the host process exits.
-pub fn shutdown_all(limit: Duration) {
+/// Closes every live socket of `group` and waits (up to each one's linger, at most `limit`) for
+/// queued messages to flush. Called when the JS environment that owns the group exits.
+pub fn shutdown_group(group: u64, limit: Duration) {
     let sockets: Vec<Socket> = lock_live()
         .iter()
-        .filter_map(Weak::upgrade)
+        .filter(|(g, _)| *g == group)
+        .filter_map(|(_, w)| w.upgrade())
         .map(|shared| Socket { shared })
         .collect();
     for s in &sockets {

@@ -2,6 +2,7 @@
 
 use super::*;
 use bytes::Bytes;
+use std::time::Duration;
 
 fn msg(text: &str) -> Msg {
     vec![Bytes::copy_from_slice(text.as_bytes())]
@@ -29,4 +30,47 @@ async fn push_pull_over_tcp() {
     assert_eq!(recv(&pull).await, msg("hello"));
     push.close();
     pull.close();
+}
+
+#[tokio::test]
+async fn a_panicking_task_closes_the_socket_and_fails_pending_waits() {
+    let pull = Socket::new(SocketType::Pull).unwrap();
+    pull.bind("tcp://127.0.0.1:*").unwrap().await.unwrap();
+    let wait = pull.recv_wait();
+    pull.shared
+        .spawn_task(0, false, async { panic!("injected for the test") });
+    let err = tokio::time::timeout(Duration::from_secs(5), wait)
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(err.code(), "EAGAIN");
+    assert!(pull.is_closed());
+    tokio::time::timeout(Duration::from_secs(5), pull.wait_closed())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn send_wait_times_out_and_close_wakes_it() {
+    let push = Socket::new(SocketType::Push).unwrap();
+    push.set_option(Opt::SendTimeout, 20).unwrap();
+    assert!(push.try_send(msg("x")).unwrap().is_some());
+    assert_eq!(push.send_wait(msg("x")).await.unwrap_err().code(), "EAGAIN");
+    push.set_option(Opt::SendTimeout, -1).unwrap();
+    let waiting = push.send_wait(msg("y"));
+    push.close();
+    assert_eq!(waiting.await.unwrap_err().code(), "EAGAIN");
+    assert_eq!(push.try_send(msg("z")).unwrap_err().code(), "EBADF");
+}
+
+#[tokio::test]
+async fn linger_zero_drops_queued_messages_at_once() {
+    let push = Socket::new(SocketType::Push).unwrap();
+    push.set_option(Opt::Linger, 0).unwrap();
+    push.connect("tcp://127.0.0.1:1").unwrap();
+    assert!(push.try_send(msg("never")).unwrap().is_none());
+    push.close();
+    tokio::time::timeout(Duration::from_secs(5), push.wait_closed())
+        .await
+        .unwrap();
 }
