@@ -10,7 +10,7 @@ use super::kind::RecvRouting;
 use super::options::Opt;
 use super::routing::{Msg, PipeId};
 use super::runtime::warn;
-use super::socket::Shared;
+use super::shared::Shared;
 use super::transport::{self, Listener, Stream};
 use bytes::{Bytes, BytesMut};
 use std::future::poll_fn;

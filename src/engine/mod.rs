@@ -9,6 +9,7 @@ pub mod kind;
 pub mod options;
 pub mod routing;
 pub mod runtime;
+mod shared;
 pub mod socket;
 pub mod transport;
 

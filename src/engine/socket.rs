@@ -6,17 +6,15 @@ use super::connection;
 use super::endpoint::{Endpoint, Use};
 use super::error::{EngineError, Result};
 use super::kind::{RecvRouting, SendRouting, SocketType};
-use super::options::{Opt, Options};
-use super::routing::{Msg, PipeId, Pipes};
+use super::options::Opt;
+use super::routing::Msg;
 use super::runtime;
-use std::collections::HashMap;
+use super::shared::{lock_live, EndpointEntry, Shared};
 use std::future::{poll_fn, Future};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
-use std::task::{Poll, Waker};
+use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
-use tokio::runtime::Handle;
-use tokio::sync::{oneshot, Notify};
-use tokio::task::AbortHandle;
+use tokio::sync::oneshot;
 
 /// A ZeroMQ socket. Cheap to clone; all clones are the same socket.
 #[derive(Clone)]
@@ -24,158 +22,12 @@ pub struct Socket {
     shared: Arc<Shared>,
 }
 
-/// State shared between the user's handle and the socket's background tasks.
-pub(crate) struct Shared {
-    pub(crate) kind: SocketType,
-    state: Mutex<State>,
-    idle: Condvar,
-    idle_async: Notify,
-    pub(crate) rt: &'static Handle,
-}
-
-pub(crate) struct State {
-    pub(crate) opts: Options,
-    pub(crate) closed: bool,
-    pub(crate) pipes: Pipes,
-    endpoints: Vec<EndpointEntry>,
-    tasks: HashMap<u64, TaskEntry>,
-    next_id: u64,
-    send_waiter: Option<Waker>,
-    recv_waiter: Option<Waker>,
-    last_endpoint: Option<String>,
-}
-
-/// A registered background task.
-struct TaskEntry {
-    abort: Option<AbortHandle>,
-    endpoint: u64,
-    listener: bool,
-}
-
-struct EndpointEntry {
-    id: u64,
-    names: Vec<String>,
-    is_bind: bool,
-    pipe: Option<PipeId>,
-}
-
-/// Live sockets with the group (one per JS environment) they belong to.
-static LIVE: Mutex<Vec<(u64, Weak<Shared>)>> = Mutex::new(Vec::new());
-
-fn lock_live() -> MutexGuard<'static, Vec<(u64, Weak<Shared>)>> {
-    LIVE.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-impl State {
-    /// Wakes a parked `send_wait` (a pipe got room, a peer arrived, or the socket closed).
-    pub(crate) fn wake_sender(&mut self) {
-        if let Some(w) = self.send_waiter.take() {
-            w.wake();
-        }
-    }
-
-    /// Wakes a parked `recv_wait`.
-    pub(crate) fn wake_receiver(&mut self) {
-        if let Some(w) = self.recv_waiter.take() {
-            w.wake();
-        }
-    }
-
-    fn take_endpoint(&mut self, name: &str, is_bind: bool) -> Result<EndpointEntry> {
-        let index = self
-            .endpoints
-            .iter()
-            .position(|e| e.is_bind == is_bind && e.names.iter().any(|n| n == name))
-            .ok_or(EngineError::NoSuchEndpoint)?;
-        Ok(self.endpoints.remove(index))
-    }
-
-    /// Abort handles of the tasks serving one endpoint.
-    fn tasks_where(&self, pick: impl Fn(&TaskEntry) -> bool) -> Vec<AbortHandle> {
-        self.tasks
-            .values()
-            .filter(|t| pick(t))
-            .filter_map(|t| t.abort.clone())
-            .collect()
-    }
-}
-
-impl Shared {
-    /// Locks the state; a panic elsewhere must not wedge the socket, so poisoning is ignored.
-    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Spawns a registered background task for `endpoint`. A panic inside it closes the socket.
-    pub(crate) fn spawn_task<F>(self: &Arc<Self>, endpoint: u64, listener: bool, fut: F)
-    where
-        F: Future<Output = ()> + Send + 'static,
-    {
-        let id = {
-            let mut st = self.lock();
-            st.next_id += 1;
-            let id = st.next_id;
-            st.tasks.insert(
-                id,
-                TaskEntry {
-                    abort: None,
-                    endpoint,
-                    listener,
-                },
-            );
-            id
-        };
-        let guard = TaskGuard {
-            shared: self.clone(),
-            id,
-        };
-        let handle = self.rt.spawn(async move {
-            let guard = guard;
-            if let Err(panic) = runtime::CatchUnwind(Box::pin(fut)).await {
-                guard.shared.fail(&panic);
-            }
-        });
-        if let Some(entry) = self.lock().tasks.get_mut(&id) {
-            entry.abort = Some(handle.abort_handle());
-        }
-    }
-
-    /// A background task panicked: report it and close the socket so nothing waits forever.
-    fn fail(self: &Arc<Self>, panic: &str) {
-        runtime::warn(&format!("internal error, closing the socket: {panic}"));
-        Socket {
-            shared: self.clone(),
-        }
-        .close_now();
-    }
-
-    fn abort_all(&self) {
-        let handles = self.lock().tasks_where(|_| true);
-        for h in handles {
-            h.abort();
-        }
-    }
-}
-
-/// Unregisters a task when it ends, however it ends (finish, abort, panic).
-struct TaskGuard {
-    shared: Arc<Shared>,
-    id: u64,
-}
-
-impl Drop for TaskGuard {
-    fn drop(&mut self) {
-        let mut st = self.shared.lock();
-        st.tasks.remove(&self.id);
-        if st.tasks.is_empty() {
-            drop(st);
-            self.shared.idle.notify_all();
-            self.shared.idle_async.notify_waiters();
-        }
-    }
-}
-
 impl Socket {
+    /// A handle over existing shared state (used when a background task must close its socket).
+    pub(crate) fn from_shared(shared: Arc<Shared>) -> Socket {
+        Socket { shared }
+    }
+
     /// Creates a socket of `kind` with default options, in group 0.
     pub fn new(kind: SocketType) -> Result<Socket> {
         Self::in_group(kind, 0)
@@ -188,23 +40,7 @@ impl Socket {
             return Err(EngineError::NotSupported);
         }
         let rt = runtime::handle().map_err(EngineError::Internal)?;
-        let shared = Arc::new(Shared {
-            kind,
-            state: Mutex::new(State {
-                opts: Options::default(),
-                closed: false,
-                pipes: Pipes::default(),
-                endpoints: Vec::new(),
-                tasks: HashMap::new(),
-                next_id: 0,
-                send_waiter: None,
-                recv_waiter: None,
-                last_endpoint: None,
-            }),
-            idle: Condvar::new(),
-            idle_async: Notify::new(),
-            rt,
-        });
+        let shared = Shared::new(kind, rt);
         let mut live = lock_live();
         live.retain(|(_, w)| w.strong_count() > 0);
         live.push((group, Arc::downgrade(&shared)));
