@@ -337,3 +337,9 @@ class Pull extends readable(Socket) {
 }
 
 module.exports = { Socket, Push, Pull }
+
+// The helpers build on the classes above, so they are attached once those are exported.
+const helpers = require("./helpers.js")
+module.exports.push = helpers.push
+module.exports.pull = helpers.pull
+module.exports.close = helpers.close
