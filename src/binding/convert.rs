@@ -7,7 +7,7 @@ use bytes::Bytes;
 use napi::bindgen_prelude::*;
 
 /// Frames at least this large travel in their own Buffer instead of the packed batch.
-pub const OWN_BUFFER: usize = 64 * 1024;
+pub const OWN_BUFFER: usize = 32 * 1024;
 /// Flag on a packed frame length: the bytes are in the next separate Buffer.
 const SEPARATE: u32 = 0x8000_0000;
 

@@ -1,16 +1,19 @@
 //! Binding layer: the napi class over one engine socket. Hot calls are synchronous (enqueue,
 //! drain a batch); a promise is made only when the caller must wait.
 
-use super::convert::{js_error, pack, to_msg, type_error};
+use super::convert::{js_error, pack, to_msg, type_error, OWN_BUFFER};
 use crate::engine::{Msg, Opt, OptionKind, Socket, SocketType};
+use bytes::Bytes;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use std::sync::Mutex;
 
 /// Most messages moved to JS per batch.
 const BATCH_MSGS: usize = 1024;
-/// Bytes after which a batch stops growing (bounds what one retained slice can keep alive).
+/// Inline bytes after which a batch stops growing (bounds what one retained slice keeps alive).
 const BATCH_BYTES: usize = 32 * 1024;
+/// Bytes of separately-buffered large frames after which a batch stops growing.
+const BATCH_SEPARATE_BYTES: usize = 4 << 20;
 
 /// A native socket. The TypeScript classes (`Push`, `Pull`) wrap it; it is not used directly.
 #[napi]
@@ -73,7 +76,7 @@ impl BindingSocket {
     /// Queues a one-frame message; false means it must wait (call `sendPending`).
     #[napi(catch_unwind)]
     pub fn try_send(&self, frame: &[u8]) -> Result<bool> {
-        self.try_send_msg(to_msg(&[frame]))
+        self.try_send_slices(&[frame])
     }
 
     /// Queues a multipart message; false means it must wait (call `sendPending`).
@@ -82,17 +85,16 @@ impl BindingSocket {
         if frames.is_empty() {
             return Err(type_error("Message must have at least one frame"));
         }
-        self.try_send_msg(to_msg(&frames))
+        self.try_send_slices(&frames)
     }
 
-    fn try_send_msg(&self, msg: Msg) -> Result<bool> {
-        match self.socket.try_send(msg).map_err(js_error)? {
-            None => Ok(true),
-            Some(back) => {
-                *self.pending.lock().unwrap_or_else(|e| e.into_inner()) = Some(back);
-                Ok(false)
-            }
+    fn try_send_slices(&self, frames: &[&[u8]]) -> Result<bool> {
+        if self.socket.try_send_parts(frames).map_err(js_error)? {
+            return Ok(true);
         }
+        // Only a message that must wait is copied into an owned message, for `sendPending`.
+        *self.pending.lock().unwrap_or_else(|e| e.into_inner()) = Some(to_msg(frames));
+        Ok(false)
     }
 
     /// Waits for room for the message the last `trySend` could not queue (up to `sendTimeout`).
@@ -113,8 +115,20 @@ impl BindingSocket {
     #[napi(catch_unwind)]
     pub fn read_batch<'env>(&self, env: &'env Env) -> Result<Option<Vec<BufferSlice<'env>>>> {
         let mut msgs = Vec::new();
+        // Inline bytes share one Buffer (and keep it alive together); large frames travel in
+        // Buffers of their own, so they only count toward a looser cap.
+        let (mut inline, mut separate) = (0, 0);
         self.socket
-            .recv_batch(&mut msgs, BATCH_MSGS, BATCH_BYTES)
+            .recv_batch_until(&mut msgs, BATCH_MSGS, |msg| {
+                for frame in msg {
+                    if frame.len() < OWN_BUFFER {
+                        inline += frame.len();
+                    } else {
+                        separate += frame.len();
+                    }
+                }
+                inline >= BATCH_BYTES || separate >= BATCH_SEPARATE_BYTES
+            })
             .map_err(js_error)?;
         if msgs.is_empty() {
             return Ok(None);
@@ -123,7 +137,7 @@ impl BindingSocket {
         let mut out = Vec::with_capacity(1 + separate.len());
         out.push(BufferSlice::from_data(env, packed)?);
         for frame in separate {
-            out.push(BufferSlice::from_data(env, Vec::from(frame))?);
+            out.push(external(env, frame)?);
         }
         Ok(Some(out))
     }
@@ -197,6 +211,15 @@ impl BindingSocket {
     pub fn last_endpoint(&self) -> Option<String> {
         self.socket.last_endpoint()
     }
+}
+
+/// A Buffer over a received large frame, without copying: the Buffer owns the frame's `Bytes`.
+fn external(env: &Env, frame: Bytes) -> Result<BufferSlice<'_>> {
+    let len = frame.len();
+    let data = frame.as_ptr().cast_mut();
+    // SAFETY: `frame` moves into the finalize hint, so its bytes stay allocated and in place until
+    // V8 releases the Buffer; Rust never reads this range again, so JS writes to it race nothing.
+    unsafe { BufferSlice::from_external(env, data, len, frame, |_, frame| drop(frame)) }
 }
 
 impl Drop for BindingSocket {

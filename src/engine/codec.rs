@@ -174,6 +174,45 @@ impl Decoder {
         }))
     }
 
+    /// If `buf` starts with the header of a data frame of at least `min` bytes whose body has not
+    /// all arrived, takes the header off (checking limits and counting it into the message) and
+    /// returns `(size, more)`: the caller then reads the body into a buffer of its own.
+    pub fn take_large_header(
+        &mut self,
+        buf: &mut BytesMut,
+        min: usize,
+    ) -> Result<Option<(usize, bool)>, ProtocolError> {
+        let Some(&flags) = buf.first() else {
+            return Ok(None);
+        };
+        if flags & FLAG_LONG == 0 || flags & FLAG_COMMAND != 0 || buf.len() < 9 {
+            return Ok(None);
+        }
+        let mut len_bytes = [0u8; 8];
+        len_bytes.copy_from_slice(&buf[1..9]);
+        let size = u64::from_be_bytes(len_bytes);
+        if size < min as u64 || (buf.len() - 9) as u64 >= size {
+            return Ok(None);
+        }
+        // Same checks as `decode`, which has already run on this header and passed them.
+        if flags & !(FLAG_MORE | FLAG_LONG | FLAG_COMMAND) != 0 {
+            return Err(ProtocolError::BadFlags(flags));
+        }
+        if size > isize::MAX as u64 {
+            return Err(ProtocolError::BadLength(size));
+        }
+        let total = self.message_size.saturating_add(size);
+        if let Some(limit) = self.max_message_size {
+            if total > limit {
+                return Err(ProtocolError::TooLarge { size: total, limit });
+            }
+        }
+        let more = flags & FLAG_MORE != 0;
+        self.message_size = if more { total } else { 0 };
+        buf.advance(9);
+        Ok(Some((size as usize, more)))
+    }
+
     /// How many bytes the frame at the head of `buf` still needs, for read sizing (0 if unknown).
     pub fn pending_need(buf: &[u8]) -> usize {
         match buf.first() {

@@ -176,3 +176,27 @@ fn malformed_commands_and_properties_are_errors() {
     assert!(parse_properties(&[1, b'a', 0, 0, 0, 9, b'x']).is_err());
     assert!(parse_properties(&[0]).is_err());
 }
+
+#[test]
+fn large_headers_are_taken_only_for_incomplete_large_data_frames() {
+    let mut dec = Decoder::new(Some(100_000));
+    // Complete frame: left for `decode`.
+    let mut buf = encoded(&[&vec![1u8; 40_000]]);
+    assert_eq!(dec.take_large_header(&mut buf, 32_768).unwrap(), None);
+    // Incomplete but small: left alone too.
+    let mut buf = BytesMut::from(&encoded(&[&vec![1u8; 300]])[..100]);
+    assert_eq!(dec.take_large_header(&mut buf, 32_768).unwrap(), None);
+    // Incomplete and large: header taken, body bytes left.
+    let mut buf = BytesMut::from(&encoded(&[&vec![1u8; 40_000], b"x"])[..1000]);
+    assert_eq!(
+        dec.take_large_header(&mut buf, 32_768).unwrap(),
+        Some((40_000, true))
+    );
+    assert_eq!(buf.len(), 991);
+    // The message so far counts toward maxMessageSize.
+    let mut buf = BytesMut::from(&encoded(&[&vec![1u8; 70_000]])[..1000]);
+    assert!(matches!(
+        dec.take_large_header(&mut buf, 32_768),
+        Err(ProtocolError::TooLarge { size: 110_000, .. })
+    ));
+}

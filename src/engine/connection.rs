@@ -8,13 +8,13 @@ use super::endpoint::Endpoint;
 use super::handshake::{handshake, HandshakeError};
 use super::kind::RecvRouting;
 use super::options::Opt;
+use super::outqueue::write_chunks;
 use super::routing::{Msg, PipeId};
 use super::runtime::warn;
 use super::shared::Shared;
 use super::transport::{self, Listener, Stream};
-use bytes::{Bytes, BytesMut};
+use bytes::{BufMut, Bytes, BytesMut};
 use std::future::poll_fn;
-use std::io;
 use std::sync::Arc;
 use std::task::Poll;
 use std::time::Duration;
@@ -24,10 +24,8 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 const READ_CHUNK: usize = 64 * 1024;
 /// Most bytes reserved ahead for a frame still arriving, so memory tracks what actually arrives.
 const MAX_READ_AHEAD: usize = 1 << 20;
-/// Bytes of messages the writer takes from its queue per batch.
-const WRITE_BATCH: usize = 256 * 1024;
-/// Frames at least this large are written from their own buffer rather than copied.
-const BIG_FRAME: usize = 32 * 1024;
+/// Data frames at least this large are read into a buffer of their own.
+const OWN_FRAME: usize = 32 * 1024;
 
 /// Why a connection ended.
 enum End {
@@ -285,6 +283,23 @@ async fn read_loop<R: AsyncRead + Unpin>(
         if !room {
             return End::Closed;
         }
+        match decoder.take_large_header(&mut buf, OWN_FRAME) {
+            Ok(Some((size, more))) => {
+                let body = match read_body(&mut r, &mut buf, size).await {
+                    Ok(body) => body,
+                    Err(end) => return end,
+                };
+                if !discard {
+                    parts.push(body);
+                    if !more {
+                        batch.push(std::mem::take(&mut parts));
+                    }
+                }
+                continue;
+            }
+            Ok(None) => {}
+            Err(e) => return End::Protocol(e),
+        }
         buf.reserve(Decoder::pending_need(&buf).clamp(READ_CHUNK, MAX_READ_AHEAD));
         match r.read_buf(&mut buf).await {
             Ok(0) => return End::Eof,
@@ -292,6 +307,31 @@ async fn read_loop<R: AsyncRead + Unpin>(
             Err(_) => return End::Io,
         }
     }
+}
+
+/// Reads the rest of a large frame's body (its first bytes are in `buf`) into an allocation of
+/// its own, so it reaches JavaScript without another copy. At most `MAX_READ_AHEAD` bytes are
+/// reserved ahead of what has arrived.
+async fn read_body<R: AsyncRead + Unpin>(
+    r: &mut R,
+    buf: &mut BytesMut,
+    size: usize,
+) -> Result<Bytes, End> {
+    let mut body = Vec::with_capacity(size.min(MAX_READ_AHEAD).max(buf.len()));
+    body.extend_from_slice(buf);
+    buf.clear();
+    while body.len() < size {
+        if body.len() == body.capacity() {
+            body.reserve_exact((size - body.len()).min(body.capacity().max(READ_CHUNK)));
+        }
+        let want = (size - body.len()).min(body.capacity() - body.len());
+        match r.read_buf(&mut (&mut body).limit(want)).await {
+            Ok(0) => return Err(End::Eof),
+            Ok(_) => {}
+            Err(_) => return Err(End::Io),
+        }
+    }
+    Ok(Bytes::from(body))
 }
 
 /// Handles a command after the handshake: PING gets a PONG; unknown commands are ignored.
@@ -322,9 +362,8 @@ fn on_command(shared: &Shared, pipe: PipeId, body: &Bytes) -> Result<(), Protoco
 }
 
 async fn write_loop<W: AsyncWrite + Unpin>(shared: &Shared, pipe: PipeId, mut w: W) -> End {
-    let mut out = BytesMut::with_capacity(READ_CHUNK);
-    let mut msgs: Vec<Msg> = Vec::new();
     let mut control: Vec<Bytes> = Vec::new();
+    let mut chunks: Vec<Bytes> = Vec::new();
     loop {
         let finished = poll_fn(|cx| {
             let mut st = shared.lock();
@@ -333,13 +372,9 @@ async fn write_loop<W: AsyncWrite + Unpin>(shared: &Shared, pipe: PipeId, mut w:
                 return Poll::Ready(true);
             };
             control.append(&mut p.control);
-            let mut bytes = 0;
-            while bytes < WRITE_BATCH {
-                let Some(m) = p.out.pop_front() else { break };
-                bytes += m.iter().map(|f| f.len()).sum::<usize>() + 9;
-                msgs.push(m);
-            }
-            if !msgs.is_empty() {
+            if !p.out.is_empty() {
+                // Everything queued is taken at once; the queue has room again for the sender.
+                p.out.take_into(&mut chunks);
                 st.wake_sender();
                 Poll::Ready(false)
             } else if !control.is_empty() {
@@ -356,35 +391,12 @@ async fn write_loop<W: AsyncWrite + Unpin>(shared: &Shared, pipe: PipeId, mut w:
             let _ = w.shutdown().await;
             return End::Closed;
         }
-        for c in control.drain(..) {
-            out.extend_from_slice(&c);
-        }
-        for m in msgs.drain(..) {
-            let last = m.len().saturating_sub(1);
-            for (i, part) in m.iter().enumerate() {
-                codec::put_frame_header(&mut out, part.len(), i < last);
-                if part.len() >= BIG_FRAME {
-                    if write_two(&mut w, &out, part).await.is_err() {
-                        return End::Io;
-                    }
-                    out.clear();
-                } else {
-                    out.extend_from_slice(part);
-                }
-            }
-        }
-        if !out.is_empty() {
-            if w.write_all(&out).await.is_err() {
-                return End::Io;
-            }
-            out.clear();
+        // Commands (PONG) go first: the queue holds whole messages, so they never split one.
+        chunks.splice(0..0, control.drain(..));
+        if write_chunks(&mut w, &mut chunks).await.is_err() {
+            return End::Io;
         }
     }
-}
-
-async fn write_two<W: AsyncWrite + Unpin>(w: &mut W, head: &[u8], body: &[u8]) -> io::Result<()> {
-    w.write_all(head).await?;
-    w.write_all(body).await
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub mod error;
 pub mod handshake;
 pub mod kind;
 pub mod options;
+pub mod outqueue;
 pub mod routing;
 pub mod runtime;
 mod shared;

@@ -2,6 +2,7 @@
 //! bounded by each pipe's send high-water mark, fair-queued receiving bounded by the receive one.
 //! Invariant: a pipe id is in `ready` exactly when its inbox is non-empty.
 
+use super::outqueue::OutQueue;
 use bytes::Bytes;
 use std::collections::{HashMap, VecDeque};
 use std::task::Waker;
@@ -14,8 +15,8 @@ pub type PipeId = u64;
 /// The queues between the socket and one peer. Connect-side pipes outlive their connections.
 #[derive(Debug)]
 pub struct Pipe {
-    /// Messages waiting to be written.
-    pub out: VecDeque<Msg>,
+    /// Whole messages waiting for the writer, already encoded as ZMTP frames.
+    pub out: OutQueue,
     out_hwm: usize,
     /// The connection writer, parked while `out` and `control` are empty.
     pub writer: Option<Waker>,
@@ -70,7 +71,7 @@ impl Pipes {
         self.next_id += 1;
         let id = self.next_id;
         let pipe = Pipe {
-            out: VecDeque::new(),
+            out: OutQueue::default(),
             out_hwm: out_hwm.max(1),
             writer: None,
             inbox: VecDeque::new(),
@@ -140,30 +141,30 @@ impl Pipes {
         self.map.is_empty()
     }
 
-    /// Queues `msg` on the next pipe in turn that is below its send high-water mark.
-    /// Gives the message back when every pipe is full (or there is none).
-    pub fn send_round_robin(&mut self, msg: Msg) -> Result<(), Msg> {
+    /// Queues the message made of `parts` on the next pipe in turn that is below its send
+    /// high-water mark. False when every pipe is full (or there is none): nothing was queued.
+    pub fn send_round_robin(&mut self, parts: &[&[u8]]) -> bool {
         let n = self.order.len();
         for step in 0..n {
             let index = (self.next_out + step) % n;
             let id = self.order[index];
             if let Some(pipe) = self.map.get_mut(&id) {
-                if pipe.out.len() < pipe.out_hwm {
-                    pipe.out.push_back(msg);
+                if pipe.out.messages() < pipe.out_hwm {
+                    pipe.out.push(parts);
                     pipe.wake_writer();
                     self.next_out = (index + 1) % n;
-                    return Ok(());
+                    return true;
                 }
             }
         }
-        Err(msg)
+        false
     }
 
     /// Whether a round-robin send would be queued now.
     pub fn can_send(&self) -> bool {
         self.map
             .values()
-            .any(|p| !p.retired && p.out.len() < p.out_hwm)
+            .any(|p| !p.retired && p.out.messages() < p.out_hwm)
     }
 
     /// Appends messages read from pipe `id` to its inbox.
@@ -223,24 +224,33 @@ mod tests {
         vec![Bytes::copy_from_slice(text.as_bytes())]
     }
 
+    fn wire(pipes: &mut Pipes, id: PipeId) -> Vec<u8> {
+        let mut chunks = Vec::new();
+        pipes.get_mut(id).unwrap().out.take_into(&mut chunks);
+        chunks.concat()
+    }
+
     #[test]
     fn round_robin_skips_full_pipes() {
         let mut pipes = Pipes::default();
         let a = pipes.add(2, 10, true);
         let b = pipes.add(1, 10, true);
-        for i in 0..3 {
-            pipes.send_round_robin(msg(&i.to_string())).unwrap();
+        for i in 0..3u8 {
+            assert!(pipes.send_round_robin(&[&[i]]));
         }
-        assert_eq!(pipes.get_mut(a).unwrap().out.len(), 2);
-        assert_eq!(pipes.get_mut(b).unwrap().out.len(), 1);
+        assert_eq!(wire(&mut pipes, a), vec![0, 1, 0, 0, 1, 2]);
+        assert_eq!(wire(&mut pipes, b), vec![0, 1, 1]);
+        for _ in 0..3 {
+            assert!(pipes.send_round_robin(&[b"x"]));
+        }
         assert!(!pipes.can_send());
-        assert_eq!(pipes.send_round_robin(msg("x")), Err(msg("x")));
+        assert!(!pipes.send_round_robin(&[b"x"]));
         pipes.get_mut(b).unwrap().out.clear();
-        pipes.send_round_robin(msg("y")).unwrap();
-        assert_eq!(pipes.get_mut(b).unwrap().out[0], msg("y"));
+        assert!(pipes.send_round_robin(&[b"y", b""]));
+        assert_eq!(wire(&mut pipes, b), vec![1, 1, b'y', 0, 0]);
         pipes.remove(a);
         pipes.remove(b);
-        assert!(pipes.send_round_robin(msg("z")).is_err());
+        assert!(!pipes.send_round_robin(&[b"z"]));
     }
 
     #[test]
@@ -264,7 +274,7 @@ mod tests {
         let a = pipes.add(10, 10, true);
         pipes.deliver(a, vec![msg("a1"), msg("a2")]);
         pipes.retire(a);
-        assert!(pipes.send_round_robin(msg("x")).is_err());
+        assert!(!pipes.send_round_robin(&[b"x"]));
         assert_eq!(pipes.recv_fair(), Some(msg("a1")));
         assert_eq!(pipes.len(), 1);
         assert_eq!(pipes.recv_fair(), Some(msg("a2")));

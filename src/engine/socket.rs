@@ -190,38 +190,45 @@ impl Socket {
         Ok(())
     }
 
-    /// Queues `msg` without waiting. `Ok(Some(msg))` hands it back when it would have to wait.
-    pub fn try_send(&self, msg: Msg) -> Result<Option<Msg>> {
+    /// Queues the message made of `parts` (copied) without waiting. `Ok(false)` when it would
+    /// have to wait: nothing was queued.
+    pub fn try_send_parts(&self, parts: &[&[u8]]) -> Result<bool> {
+        if parts.is_empty() {
+            return Err(EngineError::InvalidArgument);
+        }
         let mut st = self.shared.lock();
         if st.closed {
             return Err(EngineError::Closed);
         }
         match self.shared.kind.info().send {
             SendRouting::None => Err(EngineError::NotSupported),
-            SendRouting::RoundRobin => Ok(st.pipes.send_round_robin(msg).err()),
+            SendRouting::RoundRobin => Ok(st.pipes.send_round_robin(parts)),
         }
+    }
+
+    /// Queues `msg` without waiting. `Ok(Some(msg))` hands it back when it would have to wait.
+    pub fn try_send(&self, msg: Msg) -> Result<Option<Msg>> {
+        let parts: Vec<&[u8]> = msg.iter().map(|f| &f[..]).collect();
+        let queued = self.try_send_parts(&parts)?;
+        drop(parts);
+        Ok(if queued { None } else { Some(msg) })
     }
 
     /// Queues `msg`, waiting for room up to `sendTimeout` (`EAGAIN` after it, or on close).
     pub fn send_wait(&self, msg: Msg) -> impl Future<Output = Result<()>> + Send + 'static {
         let shared = self.shared.clone();
         let timeout = shared.lock().opts.timeout(Opt::SendTimeout);
-        let mut msg = Some(msg);
         let wait = poll_fn(move |cx| {
             let mut st = shared.lock();
             if st.closed {
                 return Poll::Ready(Err(EngineError::Again));
             }
-            let Some(m) = msg.take() else {
-                return Poll::Ready(Ok(()));
-            };
-            match st.pipes.send_round_robin(m) {
-                Ok(()) => Poll::Ready(Ok(())),
-                Err(m) => {
-                    msg = Some(m);
-                    st.send_waiter = Some(cx.waker().clone());
-                    Poll::Pending
-                }
+            let parts: Vec<&[u8]> = msg.iter().map(|f| &f[..]).collect();
+            if st.pipes.send_round_robin(&parts) {
+                Poll::Ready(Ok(()))
+            } else {
+                st.send_waiter = Some(cx.waker().clone());
+                Poll::Pending
             }
         });
         self.wait_on_runtime(wait, timeout)
@@ -229,6 +236,21 @@ impl Socket {
 
     /// Moves up to `max_msgs` messages (stopping past `max_bytes`) into `out`, fair-queued.
     pub fn recv_batch(&self, out: &mut Vec<Msg>, max_msgs: usize, max_bytes: usize) -> Result<()> {
+        let mut bytes = 0;
+        self.recv_batch_until(out, max_msgs, |msg| {
+            bytes += msg.iter().map(|f| f.len()).sum::<usize>();
+            bytes >= max_bytes
+        })
+    }
+
+    /// Moves messages into `out`, fair-queued, until `max_msgs` are taken or `full` (called with
+    /// each message taken) says the batch is full.
+    pub fn recv_batch_until(
+        &self,
+        out: &mut Vec<Msg>,
+        max_msgs: usize,
+        mut full: impl FnMut(&Msg) -> bool,
+    ) -> Result<()> {
         let mut st = self.shared.lock();
         if st.closed {
             return Err(EngineError::Closed);
@@ -236,13 +258,15 @@ impl Socket {
         if self.shared.kind.info().recv == RecvRouting::None {
             return Err(EngineError::NotSupported);
         }
-        let mut bytes = 0;
-        while out.len() < max_msgs && bytes < max_bytes {
+        while out.len() < max_msgs {
             let Some(msg) = st.pipes.recv_fair() else {
                 break;
             };
-            bytes += msg.iter().map(|f| f.len()).sum::<usize>();
+            let stop = full(&msg);
             out.push(msg);
+            if stop {
+                break;
+            }
         }
         Ok(())
     }

@@ -1,0 +1,138 @@
+// Side-by-side benchmark of zeromq-rs and zeromq.js (npm `zeromq`, libzmq): push→pull throughput,
+// CPU per message and peak RSS, in one process and across two, over tcp and ipc. Runs alternate
+// between the libraries; each run is a fresh process. Prints a table; writes benchmark/results.json.
+// `npm run bench` (add `-- --quick` for one round of fewer messages).
+import { spawn } from "node:child_process"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+
+const LIBS = ["zeromq-rs", "zeromq.js"] as const
+type LibName = (typeof LIBS)[number]
+const quick = process.argv.includes("--quick")
+const ROUNDS = quick ? 1 : 3
+const SIZES: [number, number][] = [
+  [16, 200_000],
+  [256, 200_000],
+  [4096, 100_000],
+  [65536, 20_000],
+].map(([size, count]) => [size, quick ? Math.ceil(count / 4) : count])
+const TRANSPORTS = ["tcp", "ipc"] as const
+const MODES = ["one process", "two processes"] as const
+
+interface Sample {
+  msgsPerSec: number
+  cpuUsPerMsg: number
+  rssMiB: number
+}
+
+const peer = path.join(__dirname, "peer.ts")
+let ipcCounter = 0
+
+function address(transport: string): string {
+  if (transport === "tcp") return "tcp://127.0.0.1:*"
+  ipcCounter += 1
+  return `ipc://${path.join(os.tmpdir(), `zmqrs-bench-${process.pid}-${ipcCounter}.sock`)}`
+}
+
+/** Starts a peer process; resolves each JSON line it prints through `onLine`. */
+function startPeer(args: string[], onLine: (line: Record<string, unknown>) => void) {
+  const child = spawn(process.execPath, ["--import", "tsx", peer, ...args], {
+    cwd: __dirname,
+    stdio: ["pipe", "pipe", "inherit"],
+  })
+  let buffered = ""
+  child.stdout.on("data", (chunk: Buffer) => {
+    buffered += chunk.toString()
+    let nl
+    while ((nl = buffered.indexOf("\n")) >= 0) {
+      onLine(JSON.parse(buffered.slice(0, nl)))
+      buffered = buffered.slice(nl + 1)
+    }
+  })
+  const exited = new Promise<void>((resolve, reject) =>
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`peer ${args.join(" ")} exited ${code}`)))),
+  )
+  return { child, exited }
+}
+
+async function runOne(lib: LibName, mode: string, transport: string, size: number, count: number): Promise<Sample> {
+  if (mode === "one process") {
+    let result: Record<string, number> = {}
+    const p = startPeer(["both", lib, address(transport), String(size), String(count)], (l) => (result = l as never))
+    await p.exited
+    return { msgsPerSec: result.msgsPerSec, cpuUsPerMsg: result.cpuUsPerMsg, rssMiB: result.maxRssKiB / 1024 }
+  }
+  let endpoint!: (ep: string) => void
+  const bound = new Promise<string>((resolve) => (endpoint = resolve))
+  let received!: (r: Record<string, number>) => void
+  const done = new Promise<Record<string, number>>((resolve) => (received = resolve))
+  const recv = startPeer(["recv", lib, address(transport), String(size), String(count)], (l) =>
+    "endpoint" in l ? endpoint(l.endpoint as string) : received(l as never),
+  )
+  let sent: Record<string, number> = {}
+  const send = startPeer(["send", lib, await bound, String(size), String(count)], (l) => (sent = l as never))
+  const r = await done
+  send.child.stdin.write("done\n")
+  await Promise.all([recv.exited, send.exited])
+  return { msgsPerSec: r.msgsPerSec, cpuUsPerMsg: (r.cpuUs + sent.cpuUs) / count, rssMiB: r.maxRssKiB / 1024 }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+
+async function main(): Promise<void> {
+  const rows: Record<string, unknown>[] = []
+  for (const mode of MODES) {
+    for (const transport of TRANSPORTS) {
+      for (const [size, count] of SIZES) {
+        const samples: Record<LibName, Sample[]> = { "zeromq-rs": [], "zeromq.js": [] }
+        for (let round = 0; round < ROUNDS; round++) {
+          for (const lib of round % 2 === 0 ? LIBS : [...LIBS].reverse()) {
+            samples[lib].push(await runOne(lib, mode, transport, size, count))
+          }
+        }
+        const m = (lib: LibName, key: keyof Sample) => median(samples[lib].map((s) => s[key]))
+        const row = {
+          mode,
+          transport,
+          size,
+          ours: { msgsPerSec: m("zeromq-rs", "msgsPerSec"), cpuUsPerMsg: m("zeromq-rs", "cpuUsPerMsg"), rssMiB: m("zeromq-rs", "rssMiB") },
+          zeromqjs: { msgsPerSec: m("zeromq.js", "msgsPerSec"), cpuUsPerMsg: m("zeromq.js", "cpuUsPerMsg"), rssMiB: m("zeromq.js", "rssMiB") },
+        }
+        rows.push(row)
+        printRow(row)
+      }
+    }
+  }
+  const out = {
+    date: new Date().toISOString(),
+    machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+    rounds: ROUNDS,
+    rows,
+  }
+  fs.writeFileSync(path.join(__dirname, quick ? "results-quick.json" : "results.json"), JSON.stringify(out, null, 2) + "\n")
+  console.log(`\n${out.machine}; medians of ${ROUNDS} alternating run(s); ratios are zeromq-rs / zeromq.js`)
+}
+
+let headerPrinted = false
+function printRow(row: { mode: string; transport: string; size: number; ours: Sample; zeromqjs: Sample }): void {
+  if (!headerPrinted) {
+    console.log("| mode | transport | size | zeromq-rs msg/s | zeromq.js msg/s | ratio | CPU µs/msg (rs / js) | CPU ratio | peak RSS MiB (rs / js) |")
+    console.log("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    headerPrinted = true
+  }
+  const k = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : `${Math.round(n / 1e3)}k`)
+  const sizeText = row.size >= 1024 ? `${row.size / 1024} KiB` : `${row.size} B`
+  console.log(
+    `| ${row.mode} | ${row.transport} | ${sizeText} | ${k(row.ours.msgsPerSec)} | ${k(row.zeromqjs.msgsPerSec)} | ` +
+      `${(row.ours.msgsPerSec / row.zeromqjs.msgsPerSec).toFixed(2)}× | ` +
+      `${row.ours.cpuUsPerMsg.toFixed(2)} / ${row.zeromqjs.cpuUsPerMsg.toFixed(2)} | ` +
+      `${(row.ours.cpuUsPerMsg / row.zeromqjs.cpuUsPerMsg).toFixed(2)} | ` +
+      `${row.ours.rssMiB.toFixed(0)} / ${row.zeromqjs.rssMiB.toFixed(0)} |`,
+  )
+}
+
+main().catch((err) => {
+  console.error(err)
+  process.exit(1)
+})

@@ -1,0 +1,217 @@
+//! Engine layer: a pipe's outgoing queue, kept as ZMTP-encoded chunks so the send path is one
+//! copy and the writer ships whole chunks with vectored writes. Invariants: chunks only ever hold
+//! whole messages in order; small frames share bounded 64 KiB chunks and large ones get their own,
+//! so memory is recycled by the allocator instead of growing one buffer onto fresh pages.
+
+use super::codec;
+use bytes::{Bytes, BytesMut};
+use std::collections::VecDeque;
+use std::io::{self, IoSlice};
+use std::sync::{Mutex, MutexGuard};
+use tokio::io::{AsyncWrite, AsyncWriteExt};
+
+/// Size of the chunks small frames are packed into.
+const CHUNK: usize = 64 * 1024;
+/// Frames at least this large are copied into a chunk of their own.
+const OWN_CHUNK: usize = 16 * 1024;
+/// Most chunks handed to one vectored write.
+const MAX_IOV: usize = 64;
+
+/// Encoded messages waiting for a connection's writer.
+#[derive(Debug, Default)]
+pub struct OutQueue {
+    full: VecDeque<Bytes>,
+    tail: BytesMut,
+    msgs: usize,
+}
+
+impl OutQueue {
+    /// Number of messages queued (what the send high-water mark counts).
+    pub fn messages(&self) -> usize {
+        self.msgs
+    }
+
+    /// Whether nothing is queued.
+    pub fn is_empty(&self) -> bool {
+        self.full.is_empty() && self.tail.is_empty()
+    }
+
+    /// Appends one message made of `parts` (at least one).
+    pub fn push(&mut self, parts: &[&[u8]]) {
+        let last = parts.len().saturating_sub(1);
+        for (i, part) in parts.iter().enumerate() {
+            let own = part.len() >= OWN_CHUNK;
+            let need = 9 + if own { 0 } else { part.len() };
+            if self.tail.capacity() - self.tail.len() < need {
+                self.seal();
+                self.tail.reserve(CHUNK.max(need));
+            }
+            codec::put_frame_header(&mut self.tail, part.len(), i < last);
+            if own {
+                self.seal();
+                self.full.push_back(pooled_copy(part));
+            } else {
+                self.tail.extend_from_slice(part);
+            }
+        }
+        self.msgs += 1;
+    }
+
+    fn seal(&mut self) {
+        // What stays in `tail` is the unused rest of the same allocation, for the next frames.
+        if !self.tail.is_empty() {
+            self.full.push_back(self.tail.split().freeze());
+        }
+    }
+
+    /// Takes everything queued, in order, into `out`; the queue is empty afterwards.
+    pub fn take_into(&mut self, out: &mut Vec<Bytes>) {
+        self.seal();
+        out.extend(self.full.drain(..));
+        self.msgs = 0;
+    }
+
+    /// Drops everything queued.
+    pub fn clear(&mut self) {
+        *self = OutQueue::default();
+    }
+}
+
+/// Recycled buffers for large frames: fresh large allocations cost page faults on every send.
+static POOL: Mutex<Vec<BytesMut>> = Mutex::new(Vec::new());
+/// Most buffers kept for reuse.
+const POOL_BUFFERS: usize = 64;
+/// Largest buffer kept for reuse.
+const POOL_LARGEST: usize = 1 << 20;
+
+fn lock_pool() -> MutexGuard<'static, Vec<BytesMut>> {
+    POOL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Copies a large frame into a recycled buffer when one fits, else into a new one.
+fn pooled_copy(part: &[u8]) -> Bytes {
+    let reused = {
+        let mut pool = lock_pool();
+        pool.iter()
+            .position(|b| b.capacity() >= part.len())
+            .map(|i| pool.swap_remove(i))
+    };
+    let mut buf = reused.unwrap_or_else(|| BytesMut::with_capacity(part.len()));
+    buf.extend_from_slice(part);
+    buf.freeze()
+}
+
+/// Returns written chunks' buffers to the pool where they are large and no longer shared.
+pub fn recycle(chunks: &mut Vec<Bytes>) {
+    for chunk in chunks.drain(..) {
+        if chunk.len() < OWN_CHUNK || chunk.len() > POOL_LARGEST {
+            continue;
+        }
+        if let Ok(mut buf) = chunk.try_into_mut() {
+            buf.clear();
+            let mut pool = lock_pool();
+            if pool.len() < POOL_BUFFERS {
+                pool.push(buf);
+            }
+        }
+    }
+}
+
+/// Writes all `chunks` (then recycles them, leaving the list empty), several per system call.
+pub async fn write_chunks<W: AsyncWrite + Unpin>(
+    w: &mut W,
+    chunks: &mut Vec<Bytes>,
+) -> io::Result<()> {
+    let mut first = 0;
+    let mut offset = 0;
+    while first < chunks.len() {
+        let n = {
+            let slices: Vec<IoSlice<'_>> = chunks[first..]
+                .iter()
+                .take(MAX_IOV)
+                .enumerate()
+                .map(|(k, c)| IoSlice::new(if k == 0 { &c[offset..] } else { &c[..] }))
+                .collect();
+            w.write_vectored(&slices).await?
+        };
+        if n == 0 {
+            return Err(io::ErrorKind::WriteZero.into());
+        }
+        let mut left = n;
+        while left > 0 && first < chunks.len() {
+            let remaining = chunks[first].len() - offset;
+            if left >= remaining {
+                left -= remaining;
+                first += 1;
+                offset = 0;
+            } else {
+                offset += left;
+                left = 0;
+            }
+        }
+    }
+    recycle(chunks);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wire(q: &mut OutQueue) -> Vec<u8> {
+        let mut chunks = Vec::new();
+        q.take_into(&mut chunks);
+        chunks.concat()
+    }
+
+    #[test]
+    fn small_and_large_frames_encode_in_order() {
+        let mut q = OutQueue::default();
+        q.push(&[b"ab", b""]);
+        let big = vec![5u8; OWN_CHUNK];
+        q.push(&[&big, b"z"]);
+        assert_eq!(q.messages(), 2);
+        let bytes = wire(&mut q);
+        let mut want = vec![1, 2, b'a', b'b', 0, 0, 3];
+        want.extend((OWN_CHUNK as u64).to_be_bytes());
+        want.extend(&big);
+        want.extend([0, 1, b'z']);
+        assert_eq!(bytes, want);
+        assert!(q.is_empty());
+        assert_eq!(q.messages(), 0);
+    }
+
+    #[test]
+    fn many_small_messages_span_chunks() {
+        let mut q = OutQueue::default();
+        for i in 0..10_000u32 {
+            q.push(&[&i.to_le_bytes()]);
+        }
+        let bytes = wire(&mut q);
+        assert_eq!(bytes.len(), 10_000 * 6);
+        assert!(bytes
+            .chunks(6)
+            .enumerate()
+            .all(|(i, f)| f[..2] == [0, 4] && f[2..] == (i as u32).to_le_bytes()));
+    }
+
+    #[tokio::test]
+    async fn vectored_writes_survive_partial_writes() {
+        let (mut a, mut b) = tokio::io::duplex(7);
+        let mut chunks: Vec<Bytes> = (0..50u8)
+            .map(|i| Bytes::from(vec![i; (i as usize % 9) + 1]))
+            .collect();
+        let want: Vec<u8> = chunks.concat();
+        let reader = tokio::spawn(async move {
+            let mut got = Vec::new();
+            tokio::io::AsyncReadExt::read_to_end(&mut b, &mut got)
+                .await
+                .unwrap();
+            got
+        });
+        write_chunks(&mut a, &mut chunks).await.unwrap();
+        drop(a);
+        assert_eq!(reader.await.unwrap(), want);
+        assert!(chunks.is_empty());
+    }
+}
