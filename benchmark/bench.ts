@@ -1,7 +1,8 @@
 // Side-by-side benchmark of zeromq-rs and zeromq.js (npm `zeromq`, libzmq): push→pull throughput,
 // CPU per message and peak RSS, in one process and across two, over tcp and ipc. Runs alternate
 // between the libraries; each run is a fresh process. Prints a table; writes benchmark/results.json.
-// `npm run bench` (add `-- --quick` for one round of fewer messages).
+// `npm run bench` (add `-- --quick` for one round of fewer messages; BENCH_SIZE=256 and
+// BENCH_MODE=one|two pick cases).
 import { spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
@@ -16,9 +17,13 @@ const SIZES: [number, number][] = [
   [256, 200_000],
   [4096, 100_000],
   [65536, 20_000],
-].map(([size, count]) => [size, quick ? Math.ceil(count / 4) : count])
+]
+  .map(([size, count]): [number, number] => [size, quick ? Math.ceil(count / 4) : count])
+  .filter(([size]) => !process.env.BENCH_SIZE || String(size) === process.env.BENCH_SIZE)
 const TRANSPORTS = ["tcp", "ipc"] as const
-const MODES = ["one process", "two processes"] as const
+const MODES = (["one process", "two processes"] as const).filter(
+  (m) => !process.env.BENCH_MODE || m.startsWith(process.env.BENCH_MODE),
+)
 
 interface Sample {
   msgsPerSec: number

@@ -24,6 +24,8 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 const READ_CHUNK: usize = 64 * 1024;
 /// Most bytes reserved ahead for a frame still arriving, so memory tracks what actually arrives.
 const MAX_READ_AHEAD: usize = 1 << 20;
+/// Bytes the writer takes from its queue per batch: what stays counts toward the high-water mark.
+const WRITE_BATCH: usize = 1 << 20;
 /// Data frames at least this large are read into a buffer of their own.
 const OWN_FRAME: usize = 32 * 1024;
 
@@ -374,7 +376,7 @@ async fn write_loop<W: AsyncWrite + Unpin>(shared: &Shared, pipe: PipeId, mut w:
             control.append(&mut p.control);
             if !p.out.is_empty() {
                 // Everything queued is taken at once; the queue has room again for the sender.
-                p.out.take_into(&mut chunks);
+                p.out.take_up_to(WRITE_BATCH, &mut chunks);
                 st.wake_sender();
                 Poll::Ready(false)
             } else if !control.is_empty() {

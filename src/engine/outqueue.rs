@@ -20,8 +20,11 @@ const MAX_IOV: usize = 64;
 /// Encoded messages waiting for a connection's writer.
 #[derive(Debug, Default)]
 pub struct OutQueue {
-    full: VecDeque<Bytes>,
+    /// Sealed chunks, each with the number of messages that end in it.
+    full: VecDeque<(Bytes, usize)>,
     tail: BytesMut,
+    /// Messages that end in `tail`.
+    tail_msgs: usize,
     msgs: usize,
 }
 
@@ -49,9 +52,13 @@ impl OutQueue {
             codec::put_frame_header(&mut self.tail, part.len(), i < last);
             if own {
                 self.seal();
-                self.full.push_back(pooled_copy(part));
+                let ends_here = usize::from(i == last);
+                self.full.push_back((pooled_copy(part), ends_here));
             } else {
                 self.tail.extend_from_slice(part);
+                if i == last {
+                    self.tail_msgs += 1;
+                }
             }
         }
         self.msgs += 1;
@@ -60,15 +67,31 @@ impl OutQueue {
     fn seal(&mut self) {
         // What stays in `tail` is the unused rest of the same allocation, for the next frames.
         if !self.tail.is_empty() {
-            self.full.push_back(self.tail.split().freeze());
+            self.full
+                .push_back((self.tail.split().freeze(), self.tail_msgs));
+            self.tail_msgs = 0;
         }
     }
 
     /// Takes everything queued, in order, into `out`; the queue is empty afterwards.
     pub fn take_into(&mut self, out: &mut Vec<Bytes>) {
+        self.take_up_to(usize::MAX, out);
+    }
+
+    /// Takes whole chunks, in order, into `out` until at least `max_bytes` are taken (or all
+    /// are). What stays still counts toward the high-water mark, which bounds what a fast sender
+    /// can have in flight.
+    pub fn take_up_to(&mut self, max_bytes: usize, out: &mut Vec<Bytes>) {
         self.seal();
-        out.extend(self.full.drain(..));
-        self.msgs = 0;
+        let mut taken = 0;
+        while taken < max_bytes {
+            let Some((chunk, ended)) = self.full.pop_front() else {
+                break;
+            };
+            taken += chunk.len();
+            self.msgs -= ended;
+            out.push(chunk);
+        }
     }
 
     /// Drops everything queued.
