@@ -29,10 +29,8 @@ pub fn to_msg(frames: &[&[u8]]) -> Msg {
     frames.iter().map(|f| Bytes::copy_from_slice(f)).collect()
 }
 
-/// Packs messages: `[u32 count]` then per message `[u32 frames]` and per frame `[u32 len]` plus
-/// the bytes, all little-endian. Frames of `OWN_BUFFER` bytes or more are flagged and returned
-/// separately, in order.
-pub fn pack(msgs: &[Msg]) -> (Vec<u8>, Vec<Bytes>) {
+/// Bytes `pack_into` writes for `msgs`.
+fn packed_len(msgs: &[Msg]) -> usize {
     let mut size = 4;
     for m in msgs {
         size += 4;
@@ -40,20 +38,56 @@ pub fn pack(msgs: &[Msg]) -> (Vec<u8>, Vec<Bytes>) {
             size += 4 + if f.len() < OWN_BUFFER { f.len() } else { 0 };
         }
     }
-    let mut out = Vec::with_capacity(size);
+    size
+}
+
+/// Packs messages into `out` (exactly `packed_len` bytes): `[u32 count]` then per message
+/// `[u32 frames]` and per frame `[u32 len]` plus the bytes, all little-endian. Frames of
+/// `OWN_BUFFER` bytes or more are flagged `SEPARATE` and returned, in order.
+fn pack_into(msgs: &[Msg], out: &mut [u8]) -> Vec<Bytes> {
+    let mut at = 0;
+    let mut put = |bytes: &[u8]| {
+        out[at..at + bytes.len()].copy_from_slice(bytes);
+        at += bytes.len();
+    };
     let mut separate = Vec::new();
-    out.extend_from_slice(&(msgs.len() as u32).to_le_bytes());
+    put(&(msgs.len() as u32).to_le_bytes());
     for m in msgs {
-        out.extend_from_slice(&(m.len() as u32).to_le_bytes());
+        put(&(m.len() as u32).to_le_bytes());
         for f in m {
             if f.len() < OWN_BUFFER {
-                out.extend_from_slice(&(f.len() as u32).to_le_bytes());
-                out.extend_from_slice(f);
+                put(&(f.len() as u32).to_le_bytes());
+                put(f);
             } else {
-                out.extend_from_slice(&SEPARATE.to_le_bytes());
+                put(&SEPARATE.to_le_bytes());
                 separate.push(f.clone());
             }
         }
     }
-    (out, separate)
+    separate
+}
+
+/// Packs `msgs` straight into a new V8-allocated Buffer (so V8 sees and collects the memory like
+/// any Buffer's) and returns it with the large frames that travel separately.
+pub fn pack<'env>(env: &'env Env, msgs: &[Msg]) -> Result<(BufferSlice<'env>, Vec<Bytes>)> {
+    let size = packed_len(msgs);
+    let mut value = std::ptr::null_mut();
+    let mut data = std::ptr::null_mut();
+    // SAFETY: plain napi calls on the current env; `value` and `data` are out-parameters.
+    check_status!(unsafe {
+        napi::sys::napi_create_buffer(env.raw(), size, &mut data, &mut value)
+    })?;
+    if data.is_null() {
+        return Err(Error::new(
+            Status::GenericFailure,
+            "napi_create_buffer gave no memory".to_owned(),
+        ));
+    }
+    // SAFETY: the new Buffer owns `size` writable bytes at `data`, and nothing else can reach
+    // them before we return the Buffer.
+    let out = unsafe { std::slice::from_raw_parts_mut(data.cast::<u8>(), size) };
+    let separate = pack_into(msgs, out);
+    // SAFETY: `value` is the Buffer just created in this env.
+    let buffer = unsafe { BufferSlice::from_napi_value(env.raw(), value)? };
+    Ok((buffer, separate))
 }

@@ -133,9 +133,9 @@ impl BindingSocket {
         if msgs.is_empty() {
             return Ok(None);
         }
-        let (packed, separate) = pack(&msgs);
+        let (packed, separate) = pack(env, &msgs)?;
         let mut out = Vec::with_capacity(1 + separate.len());
-        out.push(BufferSlice::from_data(env, packed)?);
+        out.push(packed);
         for frame in separate {
             out.push(external(env, frame)?);
         }
@@ -219,7 +219,22 @@ fn external(env: &Env, frame: Bytes) -> Result<BufferSlice<'_>> {
     let data = frame.as_ptr().cast_mut();
     // SAFETY: `frame` moves into the finalize hint, so its bytes stay allocated and in place until
     // V8 releases the Buffer; Rust never reads this range again, so JS writes to it race nothing.
-    unsafe { BufferSlice::from_external(env, data, len, frame, |_, frame| drop(frame)) }
+    let buffer = unsafe {
+        BufferSlice::from_external(env, data, len, frame, |env, frame| {
+            adjust_external_memory(&env, -(frame.len() as i64));
+            drop(frame);
+        })
+    }?;
+    // V8 does not count memory it did not allocate: tell it, so garbage Buffers are collected
+    // as promptly as V8-allocated ones.
+    adjust_external_memory(env, len as i64);
+    Ok(buffer)
+}
+
+fn adjust_external_memory(env: &Env, change: i64) {
+    let mut total = 0i64;
+    // SAFETY: a plain napi call on the current env; `total` is an out-parameter.
+    unsafe { napi::sys::napi_adjust_external_memory(env.raw(), change, &mut total) };
 }
 
 impl Drop for BindingSocket {
