@@ -10,16 +10,18 @@ import { bound, ipcEndpoint, receiveN, sockets, texts, within } from "./helpers/
 const root = path.join(__dirname, "..")
 
 /** Runs a script in a child Node process; resolves with its exit code and run time. */
-function runChild(script: string): Promise<{ code: number | null; ms: number; stderr: string }> {
+function runChild(script: string): Promise<{ code: number | null; ms: number; stderr: string; stdout: string }> {
   const started = Date.now()
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["-e", script], { cwd: root, stdio: ["ignore", "ignore", "pipe"] })
+    const child = spawn(process.execPath, ["-e", script], { cwd: root, stdio: ["ignore", "pipe", "pipe"] })
     let stderr = ""
+    let stdout = ""
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()))
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()))
     const killer = setTimeout(() => child.kill("SIGKILL"), 15000)
     child.on("exit", (code) => {
       clearTimeout(killer)
-      resolve({ code, ms: Date.now() - started, stderr })
+      resolve({ code, ms: Date.now() - started, stderr, stdout })
     })
   })
 }
@@ -45,6 +47,19 @@ test("the process exits after linger when queued messages have no peer", async (
   t.is(r.code, 0, r.stderr)
   t.true(r.ms >= 300, `took ${r.ms} ms`)
   t.true(r.ms < 5000, `took ${r.ms} ms`)
+})
+
+test("a pending receive keeps the process alive until the socket closes", async (t) => {
+  // The timer is unref'd: only the pending receive can keep the process running until it fires.
+  const r = await runChild(`
+    const { Pull } = require("./index.js")
+    ;(async () => {
+      const pull = new Pull(); await pull.bind("tcp://127.0.0.1:*")
+      setTimeout(() => pull.close(), 200).unref()
+      try { await pull.receive() } catch (e) { console.log("ended " + e.code) }
+    })()`)
+  t.is(r.code, 0, r.stderr)
+  t.is(r.stdout.trim(), "ended EAGAIN")
 })
 
 test("ipc://* binds a generated path", async (t) => {
