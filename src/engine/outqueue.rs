@@ -218,6 +218,26 @@ mod tests {
             .all(|(i, f)| f[..2] == [0, 4] && f[2..] == (i as u32).to_le_bytes()));
     }
 
+    #[test]
+    fn partial_takes_keep_counting_what_stays() {
+        let mut q = OutQueue::default();
+        let big = vec![1u8; OWN_CHUNK];
+        for _ in 0..4 {
+            q.push(&[b"head", &big]);
+        }
+        q.push(&[b"small"]);
+        assert_eq!(q.messages(), 5);
+        let mut out = Vec::new();
+        q.take_up_to(OWN_CHUNK, &mut out);
+        // The first message's header chunk and its body: one message gone.
+        assert_eq!(out.len(), 2);
+        assert_eq!(q.messages(), 4);
+        q.take_up_to(usize::MAX, &mut out);
+        assert_eq!(q.messages(), 0);
+        assert!(q.is_empty());
+        assert_eq!(out.concat().len(), 4 * (6 + 9 + OWN_CHUNK) + 7);
+    }
+
     #[tokio::test]
     async fn vectored_writes_survive_partial_writes() {
         let (mut a, mut b) = tokio::io::duplex(7);

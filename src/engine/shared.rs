@@ -25,6 +25,7 @@ pub(crate) struct Shared {
     pub(crate) rt: &'static Handle,
 }
 
+/// Everything about a socket that its user calls and its tasks both touch, under one lock.
 pub(crate) struct State {
     pub(crate) opts: Options,
     pub(crate) closed: bool,
@@ -44,6 +45,7 @@ pub(crate) struct TaskEntry {
     pub(crate) listener: bool,
 }
 
+/// A bound or connected endpoint, with the names it can be unbound/disconnected by.
 pub(crate) struct EndpointEntry {
     pub(crate) id: u64,
     pub(crate) names: Vec<String>,
@@ -54,6 +56,7 @@ pub(crate) struct EndpointEntry {
 /// Live sockets with the group (one per JS environment) they belong to.
 static LIVE: Mutex<Vec<(u64, Weak<Shared>)>> = Mutex::new(Vec::new());
 
+/// Locks the registry of live sockets (poisoning ignored: it only holds weak pointers).
 pub(crate) fn lock_live() -> MutexGuard<'static, Vec<(u64, Weak<Shared>)>> {
     LIVE.lock().unwrap_or_else(|e| e.into_inner())
 }
