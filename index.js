@@ -136,19 +136,19 @@ class Socket {
 
   /** Connects in the background; returns at once. */
   connect(address) {
-    if (typeof address !== "string") throw new TypeError("Address must be a string")
-    try {
-      this._native.connect(address)
-    } catch (err) {
-      throw convertError(err, address)
-    }
+    this._endpointCall("connect", address)
   }
 
   /** Stops connecting to an endpoint and drops its queue. */
   disconnect(address) {
+    this._endpointCall("disconnect", address)
+  }
+
+  /** Runs a synchronous native endpoint call, throwing errors that carry the address. */
+  _endpointCall(method, address) {
     if (typeof address !== "string") throw new TypeError("Address must be a string")
     try {
-      this._native.disconnect(address)
+      this._native[method](address)
     } catch (err) {
       throw convertError(err, address)
     }

@@ -62,12 +62,7 @@ pub(crate) async fn accept_loop(shared: Arc<Shared>, endpoint: u64, listener: Li
 
 /// Connects to `endpoint`, serves the connection, and reconnects after `reconnectInterval`
 /// (doubling up to `reconnectMaxInterval`) until the socket closes with nothing left to send.
-pub(crate) async fn connector(
-    shared: Arc<Shared>,
-    _endpoint_id: u64,
-    endpoint: Endpoint,
-    pipe: Option<PipeId>,
-) {
+pub(crate) async fn connector(shared: Arc<Shared>, endpoint: Endpoint, pipe: Option<PipeId>) {
     let mut delay: Option<Duration> = None;
     loop {
         if let Some(d) = delay {

@@ -36,9 +36,6 @@ pub enum EngineError {
     /// An option read or written on a closed socket (`ENOTSOCK`).
     #[error("Socket operation on non-socket")]
     NotSocket,
-    /// A second concurrent operation of one kind (`EBUSY`).
-    #[error("{0}")]
-    Busy(&'static str),
     /// The socket type does not allow this operation now (`EFSM`).
     #[error("Operation cannot be accomplished in current state")]
     State,
@@ -75,7 +72,6 @@ impl EngineError {
             Self::Again => "EAGAIN",
             Self::Closed => "EBADF",
             Self::NotSocket => "ENOTSOCK",
-            Self::Busy(_) => "EBUSY",
             Self::State => "EFSM",
             Self::NotSupported => "ENOTSUP",
             Self::MessageTooLong => "EMSGSIZE",
@@ -97,7 +93,6 @@ impl EngineError {
             Self::Again => 11,
             Self::Closed => 9,
             Self::NotSocket => 88,
-            Self::Busy(_) => 16,
             Self::State => 156_384_763,
             Self::NotSupported => 95,
             Self::MessageTooLong => 90,

@@ -158,7 +158,7 @@ impl Socket {
         drop(st);
         let shared = self.shared.clone();
         self.shared
-            .spawn_task(id, false, connection::connector(shared, id, endpoint, pipe));
+            .spawn_task(id, false, connection::connector(shared, endpoint, pipe));
         Ok(())
     }
 
