@@ -9,16 +9,39 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
-/** A native socket. The TypeScript classes (`Push`, `Pull`) wrap it; it is not used directly. */
+/** A native proxy between two sockets. The TypeScript `Proxy` class wraps it. */
+export declare class BindingProxy {
+  /** A proxy between the front-end and back-end sockets. */
+  constructor(front: BindingSocket, back: BindingSocket)
+  /**
+   * Starts forwarding; resolves once terminated. EINVAL at once if an end is not bound or
+   * connected.
+   */
+  run(): Promise<void>
+  /** Stops taking messages until `resume`. */
+  pause(): void
+  /** Forwards again after `pause`. */
+  resume(): void
+  /** Stops forwarding and closes both sockets. */
+  terminate(): void
+}
+
+/** A native socket. The TypeScript classes (`Push`, `Pull`, ...) wrap it; it is not used directly. */
 export declare class BindingSocket {
-  /** Creates a socket of the given type (`"push"`, `"pull"`). */
+  /** Creates a socket of the given type (`"push"`, `"pull"`, `"req"`, `"router"`, ...). */
   constructor(kind: string)
   /** Binds; resolves with the resolved endpoint. */
   bind(address: string): Promise<string>
   /** Stops listening on an endpoint. */
   unbind(address: string): void
-  /** Connects in the background; returns at once. */
-  connect(address: string): void
+  /** Connects in the background; returns at once. A ROUTER may name the peer (`routingId`). */
+  connect(address: string, routingId?: Uint8Array | undefined | null): void
+  /** The routing id (ZMQ_ROUTING_ID), or null when none is set. */
+  getRoutingId(): Buffer | null
+  /** Sets the routing id: 1 to 255 bytes (EINVAL otherwise). */
+  setRoutingId(id: Uint8Array): void
+  /** The socket type's wire name (`"DEALER"`). */
+  get kind(): string
   /** Drops a connected endpoint. */
   disconnect(address: string): void
   /** Queues a one-frame message; false means it must wait (call `sendPending`). */
@@ -63,6 +86,8 @@ export interface BindingOptionInfo {
   kind: string
   /** Default value. */
   defaultValue: number
+  /** Wire names of the socket types that have it (`["ROUTER"]`); empty: every type. */
+  only: Array<string>
 }
 
 /**

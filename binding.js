@@ -835,6 +835,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.BindingProxy = nativeBinding.BindingProxy
 module.exports.BindingSocket = nativeBinding.BindingSocket
 module.exports.installExitHook = nativeBinding.installExitHook
 module.exports.optionTable = nativeBinding.optionTable

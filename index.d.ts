@@ -4,6 +4,9 @@
 /** One frame of an outgoing message, as zeromq.js accepts it. `null` is an empty frame. */
 export type MessageLike = ArrayBufferView | ArrayBuffer | SharedArrayBuffer | string | number | null
 
+/** One frame of a received message. */
+export type Message = Buffer
+
 /** Errors from sockets carry the errno name in `code` (`EAGAIN`, `EBUSY`, `EBADF`, `EINVAL`...). */
 export interface ZmqError extends Error {
   /** errno name, for example `EADDRINUSE`. */
@@ -14,8 +17,12 @@ export interface ZmqError extends Error {
   address?: string
 }
 
-/** Options every socket has. Each is also a read/write property of the socket. */
-export interface SocketOptions {
+/**
+ * Options every socket has. Each is also a read/write property of the socket. The type
+ * parameter is accepted for zeromq.js compatibility (`SocketOptions<Dealer>`) and unused.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
+export interface SocketOptions<_S = unknown> {
   /** ZMQ_SNDHWM: messages queued per peer before `send` waits; 0 is unlimited. Default 1000. */
   sendHighWaterMark?: number
   /** ZMQ_RCVHWM: messages queued per peer before reading from it pauses; 0 is unlimited. Default 1000. */
@@ -65,6 +72,8 @@ export declare abstract class Socket {
   readonly writable: boolean
   /** The endpoint most recently bound, resolved (for example `tcp://127.0.0.1:41234`). */
   readonly lastEndpoint: string | null
+  /** The socket type as zeromq.js numbers it: Pair 0, Request 3, Reply 4, Dealer 5, Router 6, Pull 7, Push 8. */
+  readonly type: number
 
   sendHighWaterMark: number
   receiveHighWaterMark: number
@@ -93,9 +102,50 @@ export interface Writable {
 /** A socket that receives. */
 export interface Readable {
   /** Resolves with the next message's frames. Rejects with `EBUSY` while another receive waits. */
-  receive(): Promise<Buffer[]>
+  receive(): Promise<Message[]>
   /** Iterates over messages; the loop ends when the socket is closed. */
-  [Symbol.asyncIterator](): AsyncIterator<Buffer[], undefined>
+  [Symbol.asyncIterator](): AsyncIterator<Message[], undefined>
+}
+
+/** The routing id option of REQ, REP, DEALER and ROUTER sockets. */
+export interface RoutingIdOptions extends SocketOptions {
+  /**
+   * ZMQ_ROUTING_ID: the id a ROUTER peer sees for this socket, 1 to 255 bytes (`EINVAL`
+   * otherwise). Read back as a UTF-8 string; `null` when not set (the ROUTER generates one).
+   */
+  routingId?: string | Buffer
+}
+
+/** Options of `Request`. */
+export interface RequestOptions extends RoutingIdOptions {
+  /** ZMQ_PROBE_ROUTER: send an empty message to each ROUTER peer on connect. Default false. */
+  probeRouter?: boolean
+  /** ZMQ_REQ_CORRELATE: tag requests with an id and drop replies that do not match. Default false. */
+  correlate?: boolean
+  /** ZMQ_REQ_RELAXED: allow a new request before the last reply (with `correlate`, the stale reply is dropped). Default false. */
+  relaxed?: boolean
+}
+
+/** Options of `Dealer`. */
+export interface DealerOptions extends RoutingIdOptions {
+  /** ZMQ_PROBE_ROUTER: send an empty message to each ROUTER peer on connect. Default false. */
+  probeRouter?: boolean
+}
+
+/** Options of `Router`. */
+export interface RouterOptions extends RoutingIdOptions {
+  /** ZMQ_ROUTER_MANDATORY: a send to an unknown routing id rejects with `EHOSTUNREACH` instead of being dropped. Default false. */
+  mandatory?: boolean
+  /** ZMQ_PROBE_ROUTER: send an empty message to each ROUTER peer on connect. Default false. */
+  probeRouter?: boolean
+  /** ZMQ_ROUTER_HANDOVER: a peer connecting with a routing id in use takes it over. Default false: the first keeps it. */
+  handover?: boolean
+}
+
+/** Options of `Router.connect`. */
+export interface RouterConnectOptions {
+  /** The routing id this ROUTER addresses the peer by (1 to 255 bytes). */
+  routingId?: string | Buffer
 }
 
 /** PUSH (RFC 30): sends round-robin to connected PULL peers; never receives. */
@@ -107,8 +157,92 @@ export declare class Push extends Socket implements Writable {
 /** PULL (RFC 30): receives fair-queued from connected PUSH peers; never sends. */
 export declare class Pull extends Socket implements Readable {
   constructor(options?: SocketOptions)
-  receive(): Promise<Buffer[]>
-  [Symbol.asyncIterator](): AsyncIterator<Buffer[], undefined>
+  receive(): Promise<Message[]>
+  [Symbol.asyncIterator](): AsyncIterator<Message[], undefined>
+}
+
+/** A socket that both sends and receives. */
+declare abstract class Duplex extends Socket implements Readable, Writable {
+  send(message: MessageLike | MessageLike[]): Promise<void>
+  receive(): Promise<Message[]>
+  [Symbol.asyncIterator](): AsyncIterator<Message[], undefined>
+}
+
+/**
+ * PAIR (RFC 31): exactly one peer. Further peers are refused while it is connected and let in
+ * once it leaves (zeromq.js never serves them).
+ */
+export declare class Pair extends Duplex {
+  constructor(options?: SocketOptions)
+}
+
+/**
+ * REQ (RFC 28): sends a request (round-robin over peers), then receives its reply. A second
+ * `send()` before the reply rejects `EFSM` (unless `relaxed`), and so does `receive()` before
+ * any `send()` (zeromq.js leaves that pending forever).
+ */
+export declare class Request extends Duplex {
+  constructor(options?: RequestOptions)
+  routingId: string | null
+  probeRouter: boolean
+  correlate: boolean
+  relaxed: boolean
+}
+
+/**
+ * REP (RFC 28): receives a request (fair-queued), then sends the reply back to whoever asked,
+ * along its whole envelope. `send()` before `receive()` rejects `EFSM`; a reply to a peer that
+ * has gone is dropped.
+ */
+export declare class Reply extends Duplex {
+  constructor(options?: RoutingIdOptions)
+  routingId: string | null
+}
+
+/** DEALER (RFC 28): round-robin sends, fair-queued receives, no envelope. */
+export declare class Dealer extends Duplex {
+  constructor(options?: DealerOptions)
+  routingId: string | null
+  probeRouter: boolean
+}
+
+/**
+ * ROUTER (RFC 28): `receive()` yields `[routingId, ...frames]`; `send([routingId, ...frames])`
+ * routes to that peer. Generated ids are 5 bytes (0x00, then a counter). Unroutable messages are
+ * dropped, or rejected with `EHOSTUNREACH` under `mandatory`.
+ */
+export declare class Router extends Duplex {
+  constructor(options?: RouterOptions)
+  routingId: string | null
+  mandatory: boolean
+  probeRouter: boolean
+  handover: boolean
+  /** Connects in the background; `options.routingId` names the peer for this socket's sends. */
+  connect(address: string, options?: RouterConnectOptions): void
+}
+
+/**
+ * Forwards messages both ways between two sockets inside the engine (no JS per message), as
+ * zmq_proxy_steerable: Router/Dealer brokers, Pull/Push streamers. While it runs, the sockets'
+ * own send/receive reject with `EBUSY`.
+ */
+export declare class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
+  constructor(frontEnd: F, backEnd: B)
+  /** The front-end socket. */
+  readonly frontEnd: F
+  /** The back-end socket. */
+  readonly backEnd: B
+  /**
+   * Forwards until `terminate()` (or until either socket closes), then resolves. Throws `EINVAL`
+   * ("Front-end socket must be bound or connected") when an end has no endpoint or is closed.
+   */
+  run(): Promise<void>
+  /** Stops forwarding; messages wait in the sockets' queues (zeromq.js: no effect). `EBADF` when not running. */
+  pause(): void
+  /** Forwards again after `pause()`. `EBADF` when not running. */
+  resume(): void
+  /** Stops the proxy and closes both sockets; `run()` resolves. `EBADF` when not running. */
+  terminate(): void
 }
 
 /** Options of the `push`/`pull` helpers: socket options plus the address. */

@@ -141,6 +141,6 @@ test("options: defaults, validation and type errors", (t) => {
   t.throws(() => {
     ;(push as unknown as { immediate: number }).immediate = 1
   }, { instanceOf: TypeError })
-  t.throws(() => new Push({ foo: 1 } as never), { instanceOf: TypeError, message: "Unknown option foo" })
+  t.throws(() => new Push({ foo: 1 } as never), { instanceOf: TypeError, message: "Cannot add property foo, object is not extensible" })
   t.throws(() => new Pull({ receiveTimeout: -5 }), { code: "EINVAL" })
 })

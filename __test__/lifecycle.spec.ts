@@ -127,15 +127,32 @@ if (!hasIpv6) console.log("IPv6 test skipped: no IPv6 loopback interface")
 test("every class and option declared in index.d.ts exists at runtime", (t) => {
   const dts = fs.readFileSync(path.join(root, "index.d.ts"), "utf8")
   const classes = [...dts.matchAll(/export declare (?:abstract )?class (\w+)/g)].map((m) => m[1])
-  t.deepEqual(classes.sort(), ["Pull", "Push", "Socket"])
+  t.deepEqual(classes.sort(), ["Dealer", "Pair", "Proxy", "Pull", "Push", "Reply", "Request", "Router", "Socket"])
   for (const name of classes) t.is(typeof (zmq as Record<string, unknown>)[name], "function", name)
-  const block = /interface SocketOptions \{([\s\S]*?)\n\}/.exec(dts)?.[1] ?? ""
-  const declared = [...block.matchAll(/^\s+(\w+)\?:/gm)].map((m) => m[1]).sort()
-  const push = new zmq.Push()
-  t.teardown(() => push.close())
-  const runtime = Object.keys(Object.getPrototypeOf(zmq.Socket.prototype) === Object.prototype ? zmq.Socket.prototype : {})
-  t.deepEqual(declared, runtime.filter((k) => k !== "constructor").sort())
-  for (const name of declared) t.not((push as unknown as Record<string, unknown>)[name], undefined, name)
+  const optionsOf = (iface: string) => {
+    const block = new RegExp(`interface ${iface}(?:<[^>]*>)?(?: extends \\w+)? \\{([\\s\\S]*?)\\n\\}`).exec(dts)?.[1] ?? ""
+    return [...block.matchAll(/^\s+(\w+)\?:/gm)].map((m) => m[1]).sort()
+  }
+  const declared = optionsOf("SocketOptions")
+  t.true(declared.length >= 12)
+  const runtime = Object.keys(zmq.Socket.prototype)
+  t.deepEqual(declared, runtime.sort())
+  const perClass: [new () => zmq.Socket, string[]][] = [
+    [zmq.Request, [...optionsOf("RoutingIdOptions"), ...optionsOf("RequestOptions")]],
+    [zmq.Reply, optionsOf("RoutingIdOptions")],
+    [zmq.Dealer, [...optionsOf("RoutingIdOptions"), ...optionsOf("DealerOptions")]],
+    [zmq.Router, [...optionsOf("RoutingIdOptions"), ...optionsOf("RouterOptions")]],
+    [zmq.Push, declared],
+    [zmq.Pull, declared],
+    [zmq.Pair, declared],
+  ]
+  for (const [Class, names] of perClass) {
+    const s = new Class()
+    t.teardown(() => s.close())
+    for (const name of names) t.true(name in s, `${Class.name}.${name}`)
+    // Type-specific options exist only where declared: mandatory is a Router's alone.
+    t.is("mandatory" in s, Class === zmq.Router, `${Class.name}.mandatory`)
+  }
 })
 
 test("a worker thread's exit closes only that worker's sockets", async (t) => {

@@ -1,8 +1,7 @@
-//! Binding layer: conversions at the JS boundary. Engine errors become JS errors whose message
-//! is `CODE|errno|text` (the TypeScript layer turns that into `code`/`errno`/`message`), and
-//! received messages are packed into one Buffer per batch so JS slices instead of napi allocating.
+//! Binding layer: conversions at the JS boundary. Received messages are packed into one Buffer
+//! per batch so JS slices instead of napi allocating.
 
-use crate::engine::{EngineError, Msg};
+use crate::engine::Msg;
 use bytes::Bytes;
 use napi::bindgen_prelude::*;
 
@@ -10,19 +9,6 @@ use napi::bindgen_prelude::*;
 pub const OWN_BUFFER: usize = 32 * 1024;
 /// Flag on a packed frame length: the bytes are in the next separate Buffer.
 const SEPARATE: u32 = 0x8000_0000;
-
-/// An engine error as a napi error the TypeScript layer decodes.
-pub fn js_error(err: EngineError) -> Error {
-    Error::new(
-        Status::GenericFailure,
-        format!("{}|{}|{}", err.code(), err.errno(), err),
-    )
-}
-
-/// A JS type mistake caught in Rust.
-pub fn type_error(text: &str) -> Error {
-    Error::new(Status::InvalidArg, format!("TypeError|0|{text}"))
-}
 
 /// Copies JS frames into an engine message.
 pub fn to_msg(frames: &[&[u8]]) -> Msg {

@@ -1,8 +1,11 @@
 //! Binding layer root: napi glue only. It converts between JS values and engine types and maps
 //! engine errors to JS errors; it knows nothing of the wire format.
 mod convert;
+mod errors;
+mod proxy;
 mod socket;
 
+pub use proxy::BindingProxy;
 pub use socket::BindingSocket;
 
 use napi::bindgen_prelude::*;
@@ -20,6 +23,8 @@ pub struct BindingOptionInfo {
     pub kind: String,
     /// Default value.
     pub default_value: f64,
+    /// Wire names of the socket types that have it (`["ROUTER"]`); empty: every type.
+    pub only: Vec<String>,
 }
 
 /// The option table, so that JS defines exactly the options the engine validates.
@@ -36,6 +41,7 @@ pub fn option_table() -> Vec<BindingOptionInfo> {
             }
             .to_owned(),
             default_value: spec.default as f64,
+            only: spec.only.iter().map(|t| t.info().name.to_owned()).collect(),
         })
         .collect()
 }

@@ -1,7 +1,8 @@
 //! Binding layer: the napi class over one engine socket. Hot calls are synchronous (enqueue,
 //! drain a batch); a promise is made only when the caller must wait.
 
-use super::convert::{js_error, pack, to_msg, type_error, OWN_BUFFER};
+use super::convert::{pack, to_msg, OWN_BUFFER};
+use super::errors::{promise, type_error, zmq_error};
 use crate::engine::{Msg, Opt, OptionKind, Socket, SocketType};
 use bytes::Bytes;
 use napi::bindgen_prelude::*;
@@ -15,20 +16,19 @@ const BATCH_BYTES: usize = 32 * 1024;
 /// Bytes of separately-buffered large frames after which a batch stops growing.
 const BATCH_SEPARATE_BYTES: usize = 4 << 20;
 
-/// A native socket. The TypeScript classes (`Push`, `Pull`) wrap it; it is not used directly.
+/// A native socket. The TypeScript classes (`Push`, `Pull`, ...) wrap it; it is not used directly.
 #[napi]
 pub struct BindingSocket {
-    socket: Socket,
+    pub(crate) socket: Socket,
     /// A message `trySend` could not queue, kept for the following `sendPending`.
     pending: Mutex<Option<Msg>>,
 }
 
 fn kind_from_name(name: &str) -> Result<SocketType> {
-    match name {
-        "push" => Ok(SocketType::Push),
-        "pull" => Ok(SocketType::Pull),
-        _ => Err(type_error("Unknown socket type")),
-    }
+    SocketType::ALL
+        .into_iter()
+        .find(|t| t.info().name.eq_ignore_ascii_case(name))
+        .ok_or_else(|| type_error("Unknown socket type"))
 }
 
 fn opt_by_name(name: &str) -> Result<Opt> {
@@ -37,11 +37,12 @@ fn opt_by_name(name: &str) -> Result<Opt> {
 
 #[napi]
 impl BindingSocket {
-    /// Creates a socket of the given type (`"push"`, `"pull"`).
+    /// Creates a socket of the given type (`"push"`, `"pull"`, `"req"`, `"router"`, ...).
     #[napi(constructor, catch_unwind)]
     pub fn new(env: Env, kind: String) -> Result<Self> {
         let group = super::env_group(&env);
-        let socket = Socket::in_group(kind_from_name(&kind)?, group).map_err(js_error)?;
+        let socket = Socket::in_group(kind_from_name(&kind)?, group)
+            .map_err(|e| zmq_error(&env, &e, None))?;
         Ok(Self {
             socket,
             pending: Mutex::new(None),
@@ -51,45 +52,82 @@ impl BindingSocket {
     /// Binds; resolves with the resolved endpoint.
     #[napi(catch_unwind, ts_return_type = "Promise<string>")]
     pub fn bind<'env>(&self, env: &'env Env, address: String) -> Result<PromiseRaw<'env, String>> {
-        let fut = self.socket.bind(&address).map_err(js_error)?;
-        env.spawn_future(async move { fut.await.map_err(js_error) })
+        let fut = self
+            .socket
+            .bind(&address)
+            .map_err(|e| zmq_error(env, &e, Some(&address)))?;
+        promise(env, fut, Some(address))
     }
 
     /// Stops listening on an endpoint.
     #[napi(catch_unwind)]
-    pub fn unbind(&self, address: String) -> Result<()> {
-        self.socket.unbind(&address).map_err(js_error)
+    pub fn unbind(&self, env: &Env, address: String) -> Result<()> {
+        self.socket
+            .unbind(&address)
+            .map_err(|e| zmq_error(env, &e, Some(&address)))
     }
 
-    /// Connects in the background; returns at once.
+    /// Connects in the background; returns at once. A ROUTER may name the peer (`routingId`).
     #[napi(catch_unwind)]
-    pub fn connect(&self, address: String) -> Result<()> {
-        self.socket.connect(&address).map_err(js_error)
+    pub fn connect(&self, env: &Env, address: String, routing_id: Option<&[u8]>) -> Result<()> {
+        self.socket
+            .connect_with(&address, routing_id)
+            .map_err(|e| zmq_error(env, &e, Some(&address)))
+    }
+
+    /// The routing id (ZMQ_ROUTING_ID), or null when none is set.
+    #[napi(catch_unwind)]
+    pub fn get_routing_id(&self, env: &Env) -> Result<Option<Buffer>> {
+        let id = self
+            .socket
+            .routing_id()
+            .map_err(|e| zmq_error(env, &e, None))?;
+        Ok(id.map(|b| Buffer::from(b.to_vec())))
+    }
+
+    /// Sets the routing id: 1 to 255 bytes (EINVAL otherwise).
+    #[napi(catch_unwind)]
+    pub fn set_routing_id(&self, env: &Env, id: &[u8]) -> Result<()> {
+        self.socket
+            .set_routing_id(id)
+            .map_err(|e| zmq_error(env, &e, None))
+    }
+
+    /// The socket type's wire name (`"DEALER"`).
+    #[napi(getter, catch_unwind)]
+    pub fn kind(&self) -> String {
+        self.socket.kind().info().name.to_owned()
     }
 
     /// Drops a connected endpoint.
     #[napi(catch_unwind)]
-    pub fn disconnect(&self, address: String) -> Result<()> {
-        self.socket.disconnect(&address).map_err(js_error)
+    pub fn disconnect(&self, env: &Env, address: String) -> Result<()> {
+        self.socket
+            .disconnect(&address)
+            .map_err(|e| zmq_error(env, &e, Some(&address)))
     }
 
     /// Queues a one-frame message; false means it must wait (call `sendPending`).
     #[napi(catch_unwind)]
-    pub fn try_send(&self, frame: &[u8]) -> Result<bool> {
-        self.try_send_slices(&[frame])
+    pub fn try_send(&self, env: &Env, frame: &[u8]) -> Result<bool> {
+        self.try_send_slices(env, &[frame])
     }
 
     /// Queues a multipart message; false means it must wait (call `sendPending`).
     #[napi(catch_unwind)]
-    pub fn try_send_parts(&self, frames: Vec<&[u8]>) -> Result<bool> {
+    pub fn try_send_parts(&self, env: &Env, frames: Vec<&[u8]>) -> Result<bool> {
         if frames.is_empty() {
             return Err(type_error("Message must have at least one frame"));
         }
-        self.try_send_slices(&frames)
+        self.try_send_slices(env, &frames)
     }
 
-    fn try_send_slices(&self, frames: &[&[u8]]) -> Result<bool> {
-        if self.socket.try_send_parts(frames).map_err(js_error)? {
+    fn try_send_slices(&self, env: &Env, frames: &[&[u8]]) -> Result<bool> {
+        let queued = self
+            .socket
+            .try_send_parts(frames)
+            .map_err(|e| zmq_error(env, &e, None))?;
+        if queued {
             return Ok(true);
         }
         // Only a message that must wait is copied into an owned message, for `sendPending`.
@@ -106,8 +144,7 @@ impl BindingSocket {
             .unwrap_or_else(|e| e.into_inner())
             .take();
         let msg = msg.ok_or_else(|| type_error("No message is pending"))?;
-        let fut = self.socket.send_wait(msg);
-        env.spawn_future(async move { fut.await.map_err(js_error) })
+        promise(env, self.socket.send_wait(msg), None)
     }
 
     /// Takes the messages that can be received now: `null` when none, else the packed batch
@@ -129,7 +166,7 @@ impl BindingSocket {
                 }
                 inline >= BATCH_BYTES || separate >= BATCH_SEPARATE_BYTES
             })
-            .map_err(js_error)?;
+            .map_err(|e| zmq_error(env, &e, None))?;
         if msgs.is_empty() {
             return Ok(None);
         }
@@ -145,15 +182,17 @@ impl BindingSocket {
     /// Resolves when a message can be received (rejects with EAGAIN on timeout or close).
     #[napi(catch_unwind, ts_return_type = "Promise<void>")]
     pub fn wait_readable<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, ()>> {
-        let fut = self.socket.recv_wait();
-        env.spawn_future(async move { fut.await.map_err(js_error) })
+        promise(env, self.socket.recv_wait(), None)
     }
 
     /// Reads an option by its zeromq.js name.
     #[napi(catch_unwind)]
-    pub fn get_option(&self, name: String) -> Result<Either<f64, bool>> {
+    pub fn get_option(&self, env: &Env, name: String) -> Result<Either<f64, bool>> {
         let opt = opt_by_name(&name)?;
-        let value = self.socket.get_option(opt).map_err(js_error)?;
+        let value = self
+            .socket
+            .get_option(opt)
+            .map_err(|e| zmq_error(env, &e, None))?;
         Ok(match opt.spec().kind {
             OptionKind::Bool => Either::B(value != 0),
             OptionKind::Int => Either::A(value as f64),
@@ -162,18 +201,21 @@ impl BindingSocket {
 
     /// Writes an option by its zeromq.js name (numbers must be integers; booleans for flags).
     #[napi(catch_unwind)]
-    pub fn set_option(&self, name: String, value: Either<f64, bool>) -> Result<()> {
+    pub fn set_option(&self, env: &Env, name: String, value: Either<f64, bool>) -> Result<()> {
         let opt = opt_by_name(&name)?;
         let raw = match (opt.spec().kind, value) {
             (OptionKind::Bool, Either::B(b)) => i64::from(b),
             (OptionKind::Int, Either::A(n)) if n.fract() == 0.0 && n.abs() < 9.0e18 => n as i64,
             (OptionKind::Int, Either::A(_)) => {
-                return Err(js_error(crate::engine::EngineError::InvalidArgument));
+                let e = crate::engine::EngineError::InvalidArgument;
+                return Err(zmq_error(env, &e, None));
             }
             (OptionKind::Bool, _) => return Err(type_error("Option value must be a boolean")),
             (OptionKind::Int, _) => return Err(type_error("Option value must be a number")),
         };
-        self.socket.set_option(opt, raw).map_err(js_error)
+        self.socket
+            .set_option(opt, raw)
+            .map_err(|e| zmq_error(env, &e, None))
     }
 
     /// Closes the socket. The promise resolves when lingering messages are flushed (or dropped

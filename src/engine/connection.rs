@@ -4,6 +4,7 @@
 //! is detached by a guard, so an aborted task never leaves a pipe marked live.
 
 use super::codec::{self, Decoder, ProtocolError};
+use super::dispatch::Arrival;
 use super::endpoint::Endpoint;
 use super::handshake::{handshake, HandshakeError};
 use super::kind::RecvRouting;
@@ -46,7 +47,7 @@ pub(crate) async fn accept_loop(shared: Arc<Shared>, endpoint: u64, listener: Li
     loop {
         match listener.accept().await {
             Ok(stream) => {
-                let conn = serve(shared.clone(), stream, None, true);
+                let conn = serve(shared.clone(), stream, None, None, true);
                 shared.spawn_task(endpoint, false, async move {
                     conn.await;
                 })
@@ -62,7 +63,13 @@ pub(crate) async fn accept_loop(shared: Arc<Shared>, endpoint: u64, listener: Li
 
 /// Connects to `endpoint`, serves the connection, and reconnects after `reconnectInterval`
 /// (doubling up to `reconnectMaxInterval`) until the socket closes with nothing left to send.
-pub(crate) async fn connector(shared: Arc<Shared>, endpoint: Endpoint, pipe: Option<PipeId>) {
+/// `given` is the routing id a ROUTER addresses this peer by (`connect(address, { routingId })`).
+pub(crate) async fn connector(
+    shared: Arc<Shared>,
+    endpoint: Endpoint,
+    pipe: Option<PipeId>,
+    given: Option<Bytes>,
+) {
     let mut delay: Option<Duration> = None;
     loop {
         if let Some(d) = delay {
@@ -73,7 +80,7 @@ pub(crate) async fn connector(shared: Arc<Shared>, endpoint: Endpoint, pipe: Opt
         }
         let timeout = shared.lock().opts.nonzero_ms(Opt::ConnectTimeout);
         let handshaken = match transport::connect(&endpoint, timeout).await {
-            Ok(stream) => serve(shared.clone(), stream, pipe, false).await,
+            Ok(stream) => serve(shared.clone(), stream, pipe, given.clone(), false).await,
             Err(_) => false,
         };
         if nothing_left(&shared, pipe) {
@@ -120,16 +127,17 @@ pub(crate) async fn serve(
     shared: Arc<Shared>,
     stream: Stream,
     pipe: Option<PipeId>,
+    given: Option<Bytes>,
     as_server: bool,
 ) -> bool {
     match stream {
         Stream::Tcp(s) => {
             let (r, w) = s.into_split();
-            serve_halves(shared, r, w, pipe, as_server).await
+            serve_halves(shared, r, w, (pipe, given), as_server).await
         }
         Stream::Unix(s) => {
             let (r, w) = s.into_split();
-            serve_halves(shared, r, w, pipe, as_server).await
+            serve_halves(shared, r, w, (pipe, given), as_server).await
         }
     }
 }
@@ -158,21 +166,33 @@ async fn serve_halves<R, W>(
     shared: Arc<Shared>,
     mut r: R,
     mut w: W,
-    pipe: Option<PipeId>,
+    (pipe, given): (Option<PipeId>, Option<Bytes>),
     as_server: bool,
 ) -> bool
 where
     R: AsyncRead + Unpin,
     W: AsyncWrite + Unpin,
 {
-    let (hs_timeout, max_size) = {
+    let (hs_timeout, max_size, identity, probe) = {
         let st = shared.lock();
+        let info = shared.kind.info();
+        // A PAIR with its peer refuses others before the handshake, so the newcomer keeps its
+        // queued messages for when it is let in.
+        if info.exclusive && pipe.is_none() && st.pipes.active() > 0 {
+            return false;
+        }
+        let identity = match st.opts.routing_id() {
+            Some(id) if info.sends_identity => id.clone(),
+            _ => Bytes::new(),
+        };
         (
             st.opts.nonzero_ms(Opt::HandshakeInterval),
             st.opts.max_message_size(),
+            identity,
+            Opt::ProbeRouter.applies_to(shared.kind) && st.opts.flag(Opt::ProbeRouter),
         )
     };
-    let hs = handshake(&mut r, &mut w, shared.kind, as_server);
+    let hs = handshake(&mut r, &mut w, shared.kind, as_server, &identity);
     let result = match hs_timeout {
         Some(t) => tokio::time::timeout(t, hs)
             .await
@@ -181,8 +201,8 @@ where
             ))),
         None => hs.await,
     };
-    let leftover = match result {
-        Ok((_info, leftover)) => leftover,
+    let (peer, leftover) = match result {
+        Ok(done) => done,
         Err(HandshakeError::Protocol(e)) => {
             warn(&format!("handshake failed, dropping the connection: {e}"));
             return false;
@@ -191,23 +211,24 @@ where
     };
     let guard = {
         let mut st = shared.lock();
-        let id = match pipe {
-            Some(id) => match st.pipes.get_mut(id) {
-                Some(p) => {
-                    p.live = true;
-                    id
-                }
-                None => return true,
-            },
-            None if st.closed => return true,
-            None => {
-                let (out_hwm, in_hwm) = (
-                    st.opts.hwm(Opt::SendHighWaterMark),
-                    st.opts.hwm(Opt::ReceiveHighWaterMark),
-                );
-                st.pipes.add(out_hwm, in_hwm, true)
-            }
+        if pipe.is_none() && st.closed {
+            return true;
+        }
+        let arrival = Arrival {
+            pipe,
+            announced: &peer.identity,
+            given,
         };
+        // Refused (a PAIR's second peer, a ROUTER id in use): the connection just ends.
+        let Some(id) = st.attach_peer(shared.kind, arrival) else {
+            return true;
+        };
+        if probe {
+            // An empty message, ahead of anything queued (RFC 28's ZMQ_PROBE_ROUTER).
+            if let Some(p) = st.pipes.get_mut(id) {
+                p.control.push(Bytes::from_static(&[0, 0]));
+            }
+        }
         st.wake_sender();
         PipeGuard {
             shared: shared.clone(),
@@ -368,6 +389,9 @@ async fn write_loop<W: AsyncWrite + Unpin>(shared: &Shared, pipe: PipeId, mut w:
             let Some(p) = st.pipes.get_mut(pipe) else {
                 return Poll::Ready(true);
             };
+            if p.is_retired() {
+                return Poll::Ready(true);
+            }
             control.append(&mut p.control);
             if !p.out.is_empty() {
                 // Everything queued is taken at once; the queue has room again for the sender.

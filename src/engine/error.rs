@@ -42,6 +42,12 @@ pub enum EngineError {
     /// The socket type does not support this operation at all (`ENOTSUP`).
     #[error("Operation not supported")]
     NotSupported,
+    /// A ROUTER with `mandatory` set has no peer by that routing id (`EHOSTUNREACH`).
+    #[error("Host unreachable")]
+    HostUnreachable,
+    /// A proxy end that is neither bound nor connected, or closed (`EINVAL`).
+    #[error("{0} socket must be bound or connected")]
+    Unattached(&'static str),
     /// A message larger than a limit allows (`EMSGSIZE`).
     #[error("Message too long")]
     MessageTooLong,
@@ -75,6 +81,8 @@ impl EngineError {
             Self::State => "EFSM",
             Self::NotSupported => "ENOTSUP",
             Self::MessageTooLong => "EMSGSIZE",
+            Self::HostUnreachable => "EHOSTUNREACH",
+            Self::Unattached(_) => "EINVAL",
             Self::Os { errno, .. } => errno_name(*errno),
             Self::Internal(_) => "EFAULT",
         }
@@ -96,6 +104,8 @@ impl EngineError {
             Self::State => 156_384_763,
             Self::NotSupported => 95,
             Self::MessageTooLong => 90,
+            Self::HostUnreachable => 113,
+            Self::Unattached(_) => 22,
             Self::Os { errno, .. } => *errno,
             Self::Internal(_) => 14,
         }
@@ -136,6 +146,7 @@ fn errno_name(errno: i32) -> &'static str {
         98 => "EADDRINUSE",
         99 => "EADDRNOTAVAIL",
         111 => "ECONNREFUSED",
+        113 => "EHOSTUNREACH",
         _ => "EIO",
     }
 }

@@ -32,12 +32,14 @@ pub enum HandshakeError {
     Protocol(#[from] ProtocolError),
 }
 
-/// Runs the handshake as `ours`. Returns the peer's info and the bytes already read past READY.
+/// Runs the handshake as `ours`, announcing `identity` (when not empty) as the READY `Identity`.
+/// Returns the peer's info and the bytes already read past READY.
 pub async fn handshake<R, W>(
     reader: &mut R,
     writer: &mut W,
     ours: SocketType,
     as_server: bool,
+    identity: &[u8],
 ) -> Result<(PeerInfo, BytesMut), HandshakeError>
 where
     R: AsyncRead + Unpin,
@@ -52,7 +54,11 @@ where
     let minor = codec::check_greeting(&greeting)?;
 
     let name = ours.info().name.as_bytes();
-    let props = codec::encode_properties(&[("Socket-Type", name)]);
+    let props = if identity.is_empty() {
+        codec::encode_properties(&[("Socket-Type", name)])
+    } else {
+        codec::encode_properties(&[("Socket-Type", name), ("Identity", identity)])
+    };
     let mut out = BytesMut::new();
     codec::encode_command(&mut out, "READY", &props);
     writer.write_all(&out).await?;

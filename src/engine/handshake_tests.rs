@@ -12,8 +12,8 @@ async fn pair(
     let (mut xr, mut xw) = split(x);
     let (mut yr, mut yw) = split(y);
     let (ra, rb) = tokio::join!(
-        handshake(&mut xr, &mut xw, a, true),
-        handshake(&mut yr, &mut yw, b, false)
+        handshake(&mut xr, &mut xw, a, true, b""),
+        handshake(&mut yr, &mut yw, b, false, b"")
     );
     (
         ra.map(|r| r.0).map_err(|e| e.to_string()),
@@ -40,7 +40,14 @@ async fn incompatible_types_fail_on_both_sides() {
 /// Feeds `peer_bytes` as the whole of the peer's side (then end of stream) and returns our error text.
 async fn against(peer_bytes: Vec<u8>) -> String {
     let mut reader: &[u8] = &peer_bytes;
-    let result = handshake(&mut reader, &mut tokio::io::sink(), SocketType::Pull, false).await;
+    let result = handshake(
+        &mut reader,
+        &mut tokio::io::sink(),
+        SocketType::Pull,
+        false,
+        b"",
+    )
+    .await;
     result.unwrap_err().to_string()
 }
 
@@ -104,7 +111,7 @@ async fn bytes_after_ready_are_kept() {
         let mut sink = [0u8; 128];
         let _ = tr.read(&mut sink).await;
     });
-    let (info, rest) = handshake(&mut r, &mut w, SocketType::Pull, false)
+    let (info, rest) = handshake(&mut r, &mut w, SocketType::Pull, false, b"")
         .await
         .unwrap();
     assert_eq!(&info.identity[..], b"me");

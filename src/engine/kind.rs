@@ -35,6 +35,12 @@ pub enum SendRouting {
     None,
     /// Next peer (in turn) whose queue is below the send high-water mark.
     RoundRobin,
+    /// Round-robin, one request at a time, behind an empty delimiter (REQ, RFC 28).
+    Request,
+    /// To the peer whose request was received last, behind its envelope (REP, RFC 28).
+    Reply,
+    /// To the peer named by the first frame (ROUTER, RFC 28).
+    Identity,
 }
 
 /// How a socket collects incoming messages.
@@ -44,6 +50,12 @@ pub enum RecvRouting {
     None,
     /// One message from each peer with something queued, in turn.
     FairQueue,
+    /// Only the reply to the outstanding request, delimiter stripped (REQ).
+    Request,
+    /// Fair-queued requests, envelope kept aside for the reply (REP).
+    Reply,
+    /// Fair-queued, with the peer's routing id prepended (ROUTER).
+    Identity,
 }
 
 /// One row of the table.
@@ -57,8 +69,12 @@ pub struct KindInfo {
     pub send: SendRouting,
     /// Incoming routing.
     pub recv: RecvRouting,
-    /// Whether the engine implements the type's routing yet (only PUSH and PULL so far).
+    /// Whether the engine implements the type's routing yet.
     pub implemented: bool,
+    /// At most one peer at a time (PAIR, RFC 31): further connections are refused.
+    pub exclusive: bool,
+    /// Sends its routing id as the READY `Identity` property (REQ, DEALER, ROUTER).
+    pub sends_identity: bool,
 }
 
 use SocketType as T;
@@ -76,6 +92,16 @@ const fn row(
         send,
         recv,
         implemented,
+        exclusive: false,
+        sends_identity: false,
+    }
+}
+
+/// A row whose type sends its routing id in READY.
+const fn with_identity(info: KindInfo) -> KindInfo {
+    KindInfo {
+        sends_identity: true,
+        ..info
     }
 }
 
@@ -100,25 +126,34 @@ impl SocketType {
         use RecvRouting as R;
         use SendRouting as S;
         match self {
-            T::Pair => row("PAIR", &[T::Pair], S::None, R::None, false),
+            T::Pair => KindInfo {
+                exclusive: true,
+                ..row("PAIR", &[T::Pair], S::RoundRobin, R::FairQueue, true)
+            },
             T::Pub => row("PUB", &[T::Sub, T::XSub], S::None, R::None, false),
             T::Sub => row("SUB", &[T::Pub, T::XPub], S::None, R::None, false),
-            T::Req => row("REQ", &[T::Rep, T::Router], S::None, R::None, false),
-            T::Rep => row("REP", &[T::Req, T::Dealer], S::None, R::None, false),
-            T::Dealer => row(
+            T::Req => with_identity(row(
+                "REQ",
+                &[T::Rep, T::Router],
+                S::Request,
+                R::Request,
+                true,
+            )),
+            T::Rep => row("REP", &[T::Req, T::Dealer], S::Reply, R::Reply, true),
+            T::Dealer => with_identity(row(
                 "DEALER",
                 &[T::Rep, T::Dealer, T::Router],
-                S::None,
-                R::None,
-                false,
-            ),
-            T::Router => row(
+                S::RoundRobin,
+                R::FairQueue,
+                true,
+            )),
+            T::Router => with_identity(row(
                 "ROUTER",
                 &[T::Req, T::Dealer, T::Router],
-                S::None,
-                R::None,
-                false,
-            ),
+                S::Identity,
+                R::Identity,
+                true,
+            )),
             T::Pull => row("PULL", &[T::Push], S::None, R::FairQueue, true),
             T::Push => row("PUSH", &[T::Pull], S::RoundRobin, R::None, true),
             T::XPub => row("XPUB", &[T::Sub, T::XSub], S::None, R::None, false),

@@ -2,12 +2,15 @@
 //! `engine` knows about JavaScript; the binding drives it through `Socket`.
 pub mod codec;
 pub mod connection;
+mod dispatch;
 pub mod endpoint;
 pub mod error;
 pub mod handshake;
 pub mod kind;
 pub mod options;
 pub mod outqueue;
+pub mod proxy;
+pub mod reqrep;
 pub mod routing;
 pub mod runtime;
 mod shared;

@@ -2,6 +2,8 @@
 //! ranges and defaults; the binding and the TypeScript layer derive their option properties from it.
 
 use super::error::{EngineError, Result};
+use super::kind::SocketType;
+use bytes::Bytes;
 use std::time::Duration;
 
 /// How an option's value is typed in JavaScript.
@@ -28,6 +30,8 @@ pub struct OptionSpec {
     pub min: i64,
     /// Largest accepted value.
     pub max: i64,
+    /// The socket types that have this option; empty: every type.
+    pub only: &'static [SocketType],
 }
 
 /// Identifies an option; the discriminant indexes `OPTIONS`.
@@ -58,6 +62,16 @@ pub enum Opt {
     Immediate,
     /// ZMQ_BACKLOG: pending-connection queue length of listeners.
     Backlog,
+    /// ZMQ_PROBE_ROUTER: send an empty message to each new peer (REQ, DEALER, ROUTER).
+    ProbeRouter,
+    /// ZMQ_ROUTER_MANDATORY: an unroutable send fails with `EHOSTUNREACH` instead of dropping.
+    Mandatory,
+    /// ZMQ_ROUTER_HANDOVER: a peer connecting with a routing id in use takes it over.
+    Handover,
+    /// ZMQ_REQ_RELAXED: a REQ may send a new request before the reply to the last one.
+    Relaxed,
+    /// ZMQ_REQ_CORRELATE: a REQ tags requests with an id and drops replies that do not match.
+    Correlate,
 }
 
 const I32: i64 = i32::MAX as i64;
@@ -76,8 +90,23 @@ const fn int(
         default,
         min,
         max,
+        only: &[],
     }
 }
+
+const fn flag(name: &'static str, zmq: &'static str, only: &'static [SocketType]) -> OptionSpec {
+    OptionSpec {
+        name,
+        zmq,
+        kind: OptionKind::Bool,
+        default: 0,
+        min: 0,
+        max: 1,
+        only,
+    }
+}
+
+use SocketType as T;
 
 /// Default linger: bounded, unlike libzmq's -1 which makes Node hang at exit with an absent peer.
 pub const DEFAULT_LINGER_MS: i64 = 1000;
@@ -94,23 +123,30 @@ pub const OPTIONS: &[OptionSpec] = &[
     int("handshakeInterval", "ZMQ_HANDSHAKE_IVL", 30_000, 0, I32),
     int("connectTimeout", "ZMQ_CONNECT_TIMEOUT", 0, 0, I32),
     int("maxMessageSize", "ZMQ_MAXMSGSIZE", -1, -1, i64::MAX),
-    OptionSpec {
-        name: "immediate",
-        zmq: "ZMQ_IMMEDIATE",
-        kind: OptionKind::Bool,
-        default: 0,
-        min: 0,
-        max: 1,
-    },
+    flag("immediate", "ZMQ_IMMEDIATE", &[]),
     int("backlog", "ZMQ_BACKLOG", 100, 0, I32),
+    flag(
+        "probeRouter",
+        "ZMQ_PROBE_ROUTER",
+        &[T::Req, T::Dealer, T::Router],
+    ),
+    flag("mandatory", "ZMQ_ROUTER_MANDATORY", &[T::Router]),
+    flag("handover", "ZMQ_ROUTER_HANDOVER", &[T::Router]),
+    flag("relaxed", "ZMQ_REQ_RELAXED", &[T::Req]),
+    flag("correlate", "ZMQ_REQ_CORRELATE", &[T::Req]),
 ];
 
-const COUNT: usize = 12;
+const COUNT: usize = 17;
+
+/// Longest routing id (ZMQ_ROUTING_ID): ids travel as a one-byte-length frame in ROUTER envelopes.
+pub const MAX_ROUTING_ID: usize = 255;
 
 /// Option values of one socket, validated on every write.
 #[derive(Debug, Clone)]
 pub struct Options {
     values: [i64; COUNT],
+    /// ZMQ_ROUTING_ID: the id this socket announces to ROUTER peers (1 to 255 bytes).
+    routing_id: Option<Bytes>,
 }
 
 impl Default for Options {
@@ -119,7 +155,10 @@ impl Default for Options {
         for (slot, spec) in values.iter_mut().zip(OPTIONS) {
             *slot = spec.default;
         }
-        Self { values }
+        Self {
+            values,
+            routing_id: None,
+        }
     }
 }
 
@@ -143,12 +182,31 @@ impl Opt {
         Opt::MaxMessageSize,
         Opt::Immediate,
         Opt::Backlog,
+        Opt::ProbeRouter,
+        Opt::Mandatory,
+        Opt::Handover,
+        Opt::Relaxed,
+        Opt::Correlate,
     ];
 
     /// This option's row.
     pub fn spec(self) -> &'static OptionSpec {
         &OPTIONS[self as usize]
     }
+
+    /// Whether sockets of `kind` have this option.
+    pub fn applies_to(self, kind: SocketType) -> bool {
+        let only = self.spec().only;
+        only.is_empty() || only.contains(&kind)
+    }
+}
+
+/// Checks a routing id: 1 to 255 bytes (`EINVAL` otherwise).
+pub fn check_routing_id(id: &[u8]) -> Result<()> {
+    if id.is_empty() || id.len() > MAX_ROUTING_ID {
+        return Err(EngineError::InvalidArgument);
+    }
+    Ok(())
 }
 
 impl Options {
@@ -188,6 +246,23 @@ impl Options {
         }
     }
 
+    /// Whether a boolean option is on.
+    pub fn flag(&self, opt: Opt) -> bool {
+        self.get(opt) != 0
+    }
+
+    /// The routing id, if one was set.
+    pub fn routing_id(&self) -> Option<&Bytes> {
+        self.routing_id.as_ref()
+    }
+
+    /// Sets the routing id (`EINVAL` unless 1 to 255 bytes).
+    pub fn set_routing_id(&mut self, id: &[u8]) -> Result<()> {
+        check_routing_id(id)?;
+        self.routing_id = Some(Bytes::copy_from_slice(id));
+        Ok(())
+    }
+
     /// `maxMessageSize` as a byte limit.
     pub fn max_message_size(&self) -> Option<u64> {
         u64::try_from(self.get(Opt::MaxMessageSize)).ok()
@@ -205,6 +280,20 @@ mod tests {
             assert_eq!(Opt::by_name(opt.spec().name), Some(opt));
         }
         assert_eq!(Opt::by_name("nope"), None);
+        assert!(Opt::Mandatory.applies_to(SocketType::Router));
+        assert!(!Opt::Mandatory.applies_to(SocketType::Dealer));
+        assert!(Opt::Linger.applies_to(SocketType::Pair));
+    }
+
+    #[test]
+    fn routing_ids_are_one_to_255_bytes() {
+        let mut o = Options::default();
+        assert_eq!(o.routing_id(), None);
+        assert_eq!(o.set_routing_id(b"").unwrap_err().code(), "EINVAL");
+        assert_eq!(o.set_routing_id(&[7; 256]).unwrap_err().code(), "EINVAL");
+        o.set_routing_id(&[0; 255]).unwrap();
+        o.set_routing_id(b"x").unwrap();
+        assert_eq!(o.routing_id().map(|b| &b[..]), Some(&b"x"[..]));
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Engine layer: pipes (one per peer) and the routing strategies over them: round-robin sending
-//! bounded by each pipe's send high-water mark, fair-queued receiving bounded by the receive one.
-//! Invariant: a pipe id is in `ready` exactly when its inbox is non-empty.
+//! bounded by each pipe's send high-water mark, sending to one pipe by id or routing id, and
+//! fair-queued receiving bounded by the receive high-water mark.
+//! Invariants: a pipe id is in `ready` exactly when its inbox is non-empty; a routing id names at
+//! most one pipe, and only while that pipe is in the map.
 
 use super::outqueue::OutQueue;
 use bytes::Bytes;
@@ -31,6 +33,19 @@ pub struct Pipe {
     pub live: bool,
     /// The connection is gone for good; the pipe stays only until its inbox is received.
     retired: bool,
+    /// The peer's routing id (ROUTER sockets only; empty otherwise).
+    identity: Bytes,
+}
+
+/// What happened to a message sent to one particular pipe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SendTo {
+    /// Queued for the peer.
+    Queued,
+    /// The pipe is at its send high-water mark: nothing was queued.
+    Full,
+    /// No such pipe (or it is retired): nothing was queued.
+    Gone,
 }
 
 impl Pipe {
@@ -46,12 +61,23 @@ impl Pipe {
         }
     }
 
-    /// Drops both parked wakers (the connection went away).
+    /// Drops the parked reader and wakes the writer, so a connection still attached notices
+    /// (the connection went away, or must go).
     pub fn detach(&mut self) {
         self.live = false;
-        self.writer = None;
+        self.wake_writer();
         self.reader = None;
         self.control.clear();
+    }
+
+    /// Whether the pipe was retired: its connection must end.
+    pub fn is_retired(&self) -> bool {
+        self.retired
+    }
+
+    /// Whether the send queue has room below the high-water mark.
+    pub fn out_has_room(&self) -> bool {
+        self.out.messages() < self.out_hwm
     }
 }
 
@@ -63,6 +89,7 @@ pub struct Pipes {
     next_out: usize,
     ready: VecDeque<PipeId>,
     next_id: PipeId,
+    by_identity: HashMap<Bytes, PipeId>,
 }
 
 impl Pipes {
@@ -80,6 +107,7 @@ impl Pipes {
             control: Vec::new(),
             live,
             retired: false,
+            identity: Bytes::new(),
         };
         self.map.insert(id, pipe);
         self.order.push(id);
@@ -98,6 +126,7 @@ impl Pipes {
                 p.inbox.is_empty()
             }
         };
+        self.forget_identity(id);
         if drained {
             self.remove(id);
         } else if let Some(pos) = self.order.iter().position(|&p| p == id) {
@@ -118,7 +147,44 @@ impl Pipes {
             }
         }
         self.ready.retain(|&p| p != id);
+        self.forget_identity(id);
         Some(pipe)
+    }
+
+    fn forget_identity(&mut self, id: PipeId) {
+        if let Some(pipe) = self.map.get(&id) {
+            if self.by_identity.get(&pipe.identity) == Some(&id) {
+                self.by_identity.remove(&pipe.identity);
+            }
+        } else {
+            self.by_identity.retain(|_, p| *p != id);
+        }
+    }
+
+    /// Names pipe `id` by `identity` (which must not name another pipe).
+    pub fn set_identity(&mut self, id: PipeId, identity: Bytes) {
+        if let Some(pipe) = self.map.get_mut(&id) {
+            pipe.identity = identity.clone();
+            self.by_identity.insert(identity, id);
+        }
+    }
+
+    /// The pipe a routing id names.
+    pub fn by_identity(&self, identity: &[u8]) -> Option<PipeId> {
+        self.by_identity.get(identity).copied()
+    }
+
+    /// The routing id of pipe `id` (empty when it has none).
+    pub fn identity(&self, id: PipeId) -> Bytes {
+        self.map
+            .get(&id)
+            .map(|p| p.identity.clone())
+            .unwrap_or_default()
+    }
+
+    /// Pipes still in service (not retired), for exclusive socket types.
+    pub fn active(&self) -> usize {
+        self.map.values().filter(|p| !p.retired).count()
     }
 
     /// A pipe by id.
@@ -142,29 +208,42 @@ impl Pipes {
     }
 
     /// Queues the message made of `parts` on the next pipe in turn that is below its send
-    /// high-water mark. False when every pipe is full (or there is none): nothing was queued.
-    pub fn send_round_robin(&mut self, parts: &[&[u8]]) -> bool {
+    /// high-water mark, and names it. `None` when every pipe is full (or there is none).
+    pub fn send_round_robin(&mut self, parts: &[&[u8]]) -> Option<PipeId> {
         let n = self.order.len();
         for step in 0..n {
             let index = (self.next_out + step) % n;
             let id = self.order[index];
             if let Some(pipe) = self.map.get_mut(&id) {
-                if pipe.out.messages() < pipe.out_hwm {
+                if pipe.out_has_room() {
                     pipe.out.push(parts);
                     pipe.wake_writer();
                     self.next_out = (index + 1) % n;
-                    return true;
+                    return Some(id);
                 }
             }
         }
-        false
+        None
+    }
+
+    /// Queues the message made of `parts` on pipe `id`, if it is in service and has room.
+    pub fn send_to(&mut self, id: PipeId, parts: &[&[u8]]) -> SendTo {
+        match self.map.get_mut(&id) {
+            Some(pipe) if !pipe.retired => {
+                if !pipe.out_has_room() {
+                    return SendTo::Full;
+                }
+                pipe.out.push(parts);
+                pipe.wake_writer();
+                SendTo::Queued
+            }
+            _ => SendTo::Gone,
+        }
     }
 
     /// Whether a round-robin send would be queued now.
     pub fn can_send(&self) -> bool {
-        self.map
-            .values()
-            .any(|p| !p.retired && p.out.messages() < p.out_hwm)
+        self.map.values().any(|p| !p.retired && p.out_has_room())
     }
 
     /// Appends messages read from pipe `id` to its inbox.
@@ -184,23 +263,31 @@ impl Pipes {
         !self.ready.is_empty()
     }
 
-    /// Takes one message from the next pipe in turn that has one, waking its reader if room opened.
-    pub fn recv_fair(&mut self) -> Option<Msg> {
+    /// Takes one message from the next pipe in turn that has one, with the pipe it came from,
+    /// waking that pipe's reader if room opened.
+    pub fn recv_fair(&mut self) -> Option<(PipeId, Msg)> {
         let id = self.ready.pop_front()?;
         let pipe = self.map.get_mut(&id)?;
-        let msg = pipe.inbox.pop_front();
+        let msg = pipe.inbox.pop_front()?;
         if !pipe.inbox.is_empty() {
             self.ready.push_back(id);
         } else if pipe.retired {
             self.map.remove(&id);
-            return msg;
+            return Some((id, msg));
         }
         if pipe.inbox_has_room() {
             if let Some(w) = pipe.reader.take() {
                 w.wake();
             }
         }
-        msg
+        Some((id, msg))
+    }
+
+    /// `recv_fair`, with the routing id of the pipe the message came from.
+    pub fn recv_fair_named(&mut self) -> Option<(Bytes, Msg)> {
+        let id = *self.ready.front()?;
+        let identity = self.identity(id);
+        self.recv_fair().map(|(_, msg)| (identity, msg))
     }
 
     /// Empties every inbox (the socket closed: nobody will receive them).
@@ -236,21 +323,21 @@ mod tests {
         let a = pipes.add(2, 10, true);
         let b = pipes.add(1, 10, true);
         for i in 0..3u8 {
-            assert!(pipes.send_round_robin(&[&[i]]));
+            assert!(pipes.send_round_robin(&[&[i]]).is_some());
         }
         assert_eq!(wire(&mut pipes, a), vec![0, 1, 0, 0, 1, 2]);
         assert_eq!(wire(&mut pipes, b), vec![0, 1, 1]);
         for _ in 0..3 {
-            assert!(pipes.send_round_robin(&[b"x"]));
+            assert!(pipes.send_round_robin(&[b"x"]).is_some());
         }
         assert!(!pipes.can_send());
-        assert!(!pipes.send_round_robin(&[b"x"]));
+        assert_eq!(pipes.send_round_robin(&[b"x"]), None);
         pipes.get_mut(b).unwrap().out.clear();
-        assert!(pipes.send_round_robin(&[b"y", b""]));
+        assert_eq!(pipes.send_round_robin(&[b"y", b""]), Some(b));
         assert_eq!(wire(&mut pipes, b), vec![1, 1, b'y', 0, 0]);
         pipes.remove(a);
         pipes.remove(b);
-        assert!(!pipes.send_round_robin(&[b"z"]));
+        assert_eq!(pipes.send_round_robin(&[b"z"]), None);
     }
 
     #[test]
@@ -260,8 +347,16 @@ mod tests {
         let b = pipes.add(10, 10, true);
         pipes.deliver(a, vec![msg("a1"), msg("a2"), msg("a3")]);
         pipes.deliver(b, vec![msg("b1")]);
-        let order: Vec<Msg> = std::iter::from_fn(|| pipes.recv_fair()).collect();
-        assert_eq!(order, vec![msg("a1"), msg("b1"), msg("a2"), msg("a3")]);
+        let order: Vec<(PipeId, Msg)> = std::iter::from_fn(|| pipes.recv_fair()).collect();
+        assert_eq!(
+            order,
+            vec![
+                (a, msg("a1")),
+                (b, msg("b1")),
+                (a, msg("a2")),
+                (a, msg("a3"))
+            ]
+        );
         assert!(!pipes.has_incoming());
         pipes.deliver(b, vec![msg("b2")]);
         pipes.remove(b);
@@ -274,13 +369,37 @@ mod tests {
         let a = pipes.add(10, 10, true);
         pipes.deliver(a, vec![msg("a1"), msg("a2")]);
         pipes.retire(a);
-        assert!(!pipes.send_round_robin(&[b"x"]));
-        assert_eq!(pipes.recv_fair(), Some(msg("a1")));
+        assert_eq!(pipes.send_round_robin(&[b"x"]), None);
+        assert_eq!(pipes.send_to(a, &[b"x"]), SendTo::Gone);
+        assert_eq!(pipes.recv_fair(), Some((a, msg("a1"))));
         assert_eq!(pipes.len(), 1);
-        assert_eq!(pipes.recv_fair(), Some(msg("a2")));
+        assert_eq!(pipes.recv_fair(), Some((a, msg("a2"))));
         assert!(pipes.is_empty());
         let b = pipes.add(10, 10, true);
         pipes.retire(b);
+        assert!(pipes.is_empty());
+    }
+
+    #[test]
+    fn routing_ids_name_one_pipe_while_it_lives() {
+        let mut pipes = Pipes::default();
+        let a = pipes.add(1, 10, true);
+        let b = pipes.add(1, 10, true);
+        pipes.set_identity(a, Bytes::from_static(b"alice"));
+        pipes.set_identity(b, Bytes::from_static(b"bob"));
+        assert_eq!(pipes.by_identity(b"alice"), Some(a));
+        assert_eq!(&pipes.identity(b)[..], b"bob");
+        assert_eq!(pipes.send_to(a, &[b"1"]), SendTo::Queued);
+        assert_eq!(pipes.send_to(a, &[b"2"]), SendTo::Full);
+        assert_eq!(wire(&mut pipes, a), vec![0, 1, b'1']);
+        pipes.deliver(a, vec![msg("left")]);
+        pipes.retire(a);
+        // Retired: unroutable at once, though its last message is still receivable.
+        assert_eq!(pipes.by_identity(b"alice"), None);
+        assert_eq!(pipes.active(), 1);
+        assert_eq!(pipes.recv_fair(), Some((a, msg("left"))));
+        pipes.remove(b);
+        assert_eq!(pipes.by_identity(b"bob"), None);
         assert!(pipes.is_empty());
     }
 }

@@ -5,6 +5,7 @@
 use super::error::{EngineError, Result};
 use super::kind::SocketType;
 use super::options::Options;
+use super::reqrep::Exchange;
 use super::routing::{PipeId, Pipes};
 use super::runtime;
 use super::socket::Socket;
@@ -36,6 +37,23 @@ pub(crate) struct State {
     pub(crate) send_waiter: Option<Waker>,
     pub(crate) recv_waiter: Option<Waker>,
     pub(crate) last_endpoint: Option<String>,
+    /// REQ/REP state machine.
+    pub(crate) exchange: Exchange,
+    /// ROUTER: the counter behind generated routing ids.
+    pub(crate) next_peer_id: u32,
+}
+
+/// A random 32-bit value (std's per-process hash keys), so ids differ between runs and sockets.
+pub(crate) fn random_u32() -> u32 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0),
+    );
+    h.finish() as u32
 }
 
 /// A registered background task.
@@ -110,6 +128,8 @@ impl Shared {
                 send_waiter: None,
                 recv_waiter: None,
                 last_endpoint: None,
+                exchange: Exchange::new(random_u32()),
+                next_peer_id: random_u32(),
             }),
             idle: Condvar::new(),
             idle_async: Notify::new(),

@@ -5,14 +5,15 @@
 use super::connection;
 use super::endpoint::{Endpoint, Use};
 use super::error::{EngineError, Result};
-use super::kind::{RecvRouting, SendRouting, SocketType};
+use super::kind::{SendRouting, SocketType};
 use super::options::Opt;
 use super::routing::Msg;
 use super::runtime;
-use super::shared::{lock_live, EndpointEntry, Shared};
+use super::shared::{lock_live, EndpointEntry, Shared, State};
+use bytes::Bytes;
 use std::future::{poll_fn, Future};
 use std::sync::Arc;
-use std::task::Poll;
+use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::sync::oneshot;
 
@@ -52,6 +53,18 @@ impl Socket {
         self.shared.kind
     }
 
+    /// The I/O runtime the socket's tasks run on.
+    pub(crate) fn runtime(&self) -> &'static tokio::runtime::Handle {
+        self.shared.rt
+    }
+
+    /// Wakes whatever waits to send or receive, so it looks at the socket (and its owner) again.
+    pub(crate) fn wake_waiters(&self) {
+        let mut st = self.shared.lock();
+        st.wake_sender();
+        st.wake_receiver();
+    }
+
     /// Reads an option (`ENOTSOCK` once closed).
     pub fn get_option(&self, opt: Opt) -> Result<i64> {
         let st = self.shared.lock();
@@ -68,6 +81,30 @@ impl Socket {
             return Err(EngineError::NotSocket);
         }
         st.opts.set(opt, value)
+    }
+
+    /// The routing id (ZMQ_ROUTING_ID), if set (`ENOTSOCK` once closed).
+    pub fn routing_id(&self) -> Result<Option<Bytes>> {
+        let st = self.shared.lock();
+        if st.closed {
+            return Err(EngineError::NotSocket);
+        }
+        Ok(st.opts.routing_id().cloned())
+    }
+
+    /// Sets the routing id announced to peers from the next connection on (1 to 255 bytes).
+    pub fn set_routing_id(&self, id: &[u8]) -> Result<()> {
+        let mut st = self.shared.lock();
+        if st.closed {
+            return Err(EngineError::NotSocket);
+        }
+        st.opts.set_routing_id(id)
+    }
+
+    /// Whether the socket is open and has at least one bound or connected endpoint.
+    pub fn is_attached(&self) -> bool {
+        let st = self.shared.lock();
+        !st.closed && !st.endpoints.is_empty()
     }
 
     /// The endpoint most recently bound, resolved (`tcp://0.0.0.0:41234`).
@@ -131,6 +168,20 @@ impl Socket {
     /// Connects to `addr` in the background and returns at once. Unless `immediate` is set, the
     /// endpoint gets its pipe now, so messages sent before the peer is up wait for it.
     pub fn connect(&self, addr: &str) -> Result<()> {
+        self.connect_with(addr, None)
+    }
+
+    /// `connect`, naming the peer by `routing_id` (ROUTER only: how this socket addresses it).
+    pub fn connect_with(&self, addr: &str, routing_id: Option<&[u8]>) -> Result<()> {
+        let info = self.shared.kind.info();
+        let given = match routing_id {
+            None => None,
+            Some(_) if info.send != SendRouting::Identity => return Err(EngineError::NotSupported),
+            Some(id) => {
+                super::options::check_routing_id(id)?;
+                Some(Bytes::copy_from_slice(id))
+            }
+        };
         let mut st = self.shared.lock();
         if st.closed {
             return Err(EngineError::Closed);
@@ -138,7 +189,12 @@ impl Socket {
         let endpoint = Endpoint::parse(addr, Use::Connect)?;
         st.next_id += 1;
         let id = st.next_id;
-        let pipe = if st.opts.get(Opt::Immediate) == 0 {
+        // ROUTER peers are addressable only once their routing id is known (at the handshake);
+        // a PAIR keeps its one pipe.
+        let early = st.opts.get(Opt::Immediate) == 0
+            && info.send != SendRouting::Identity
+            && !(info.exclusive && st.pipes.active() > 0);
+        let pipe = if early {
             let (out_hwm, in_hwm) = (
                 st.opts.hwm(Opt::SendHighWaterMark),
                 st.opts.hwm(Opt::ReceiveHighWaterMark),
@@ -157,8 +213,11 @@ impl Socket {
         });
         drop(st);
         let shared = self.shared.clone();
-        self.shared
-            .spawn_task(id, false, connection::connector(shared, endpoint, pipe));
+        self.shared.spawn_task(
+            id,
+            false,
+            connection::connector(shared, endpoint, pipe, given),
+        );
         Ok(())
     }
 
@@ -200,10 +259,7 @@ impl Socket {
         if st.closed {
             return Err(EngineError::Closed);
         }
-        match self.shared.kind.info().send {
-            SendRouting::None => Err(EngineError::NotSupported),
-            SendRouting::RoundRobin => Ok(st.pipes.send_round_robin(parts)),
-        }
+        st.route_send(self.shared.kind, parts)
     }
 
     /// Queues `msg` without waiting. `Ok(Some(msg))` hands it back when it would have to wait.
@@ -218,20 +274,27 @@ impl Socket {
     pub fn send_wait(&self, msg: Msg) -> impl Future<Output = Result<()>> + Send + 'static {
         let shared = self.shared.clone();
         let timeout = shared.lock().opts.timeout(Opt::SendTimeout);
-        let wait = poll_fn(move |cx| {
-            let mut st = shared.lock();
-            if st.closed {
-                return Poll::Ready(Err(EngineError::Again));
-            }
-            let parts: Vec<&[u8]> = msg.iter().map(|f| &f[..]).collect();
-            if st.pipes.send_round_robin(&parts) {
-                Poll::Ready(Ok(()))
-            } else {
+        let socket = self.clone();
+        let wait = poll_fn(move |cx| socket.poll_send(cx, &msg));
+        self.wait_on_runtime(wait, timeout)
+    }
+
+    /// Queues `msg` if there is room, else registers `cx` to be woken when there may be.
+    /// `EAGAIN` once the socket is closed.
+    pub fn poll_send(&self, cx: &mut Context<'_>, msg: &Msg) -> Poll<Result<()>> {
+        let mut st = self.shared.lock();
+        if st.closed {
+            return Poll::Ready(Err(EngineError::Again));
+        }
+        let parts: Vec<&[u8]> = msg.iter().map(|f| &f[..]).collect();
+        match st.route_send(self.shared.kind, &parts) {
+            Ok(true) => Poll::Ready(Ok(())),
+            Ok(false) => {
                 st.send_waiter = Some(cx.waker().clone());
                 Poll::Pending
             }
-        });
-        self.wait_on_runtime(wait, timeout)
+            Err(e) => Poll::Ready(Err(e)),
+        }
     }
 
     /// Moves up to `max_msgs` messages (stopping past `max_bytes`) into `out`, fair-queued.
@@ -255,11 +318,11 @@ impl Socket {
         if st.closed {
             return Err(EngineError::Closed);
         }
-        if self.shared.kind.info().recv == RecvRouting::None {
-            return Err(EngineError::NotSupported);
-        }
+        let kind = self.shared.kind;
+        st.check_receive(kind)?;
+        let max_msgs = out.len() + State::batch_limit(kind, max_msgs - out.len().min(max_msgs));
         while out.len() < max_msgs {
-            let Some(msg) = st.pipes.recv_fair() else {
+            let Some(msg) = st.route_receive(kind) else {
                 break;
             };
             let stop = full(&msg);
@@ -275,20 +338,29 @@ impl Socket {
     pub fn recv_wait(&self) -> impl Future<Output = Result<()>> + Send + 'static {
         let shared = self.shared.clone();
         let timeout = shared.lock().opts.timeout(Opt::ReceiveTimeout);
-        let wait = poll_fn(move |cx| {
-            let mut st = shared.lock();
-            if st.closed {
-                Poll::Ready(Err(EngineError::Again))
-            } else if st.pipes.has_incoming() {
-                Poll::Ready(Ok(()))
-            } else {
-                if let Some(old) = st.recv_waiter.replace(cx.waker().clone()) {
-                    old.wake();
-                }
-                Poll::Pending
-            }
-        });
+        let socket = Socket { shared };
+        let wait = poll_fn(move |cx| socket.poll_readable(cx));
         self.wait_on_runtime(wait, timeout)
+    }
+
+    /// Ready when a message may be received (`EFSM` when the type's state forbids receiving,
+    /// `EAGAIN` once closed); else registers `cx` to be woken when one arrives.
+    pub fn poll_readable(&self, cx: &mut Context<'_>) -> Poll<Result<()>> {
+        let mut st = self.shared.lock();
+        if st.closed {
+            return Poll::Ready(Err(EngineError::Again));
+        }
+        if let Err(e) = st.check_receive(self.shared.kind) {
+            return Poll::Ready(Err(e));
+        }
+        if st.pipes.has_incoming() {
+            Poll::Ready(Ok(()))
+        } else {
+            if let Some(old) = st.recv_waiter.replace(cx.waker().clone()) {
+                old.wake();
+            }
+            Poll::Pending
+        }
     }
 
     /// Runs `wait` on the engine runtime (which owns the timers) and returns a runtime-agnostic future.

@@ -3,7 +3,7 @@
 // module-level PULL (connected lazily); `close()` flushes and resets both.
 "use strict"
 
-const { Push, Pull } = require("./index.js")
+const { Push, Pull } = require("./sockets.js")
 
 const DEFAULT_PUSH_ADDRESS = "tcp://*:7777"
 const DEFAULT_PULL_ADDRESS = "tcp://localhost:7777"
