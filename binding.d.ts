@@ -55,7 +55,10 @@ export declare class BindingSocket {
    * followed by the separate Buffers of large frames.
    */
   readBatch(): Array<Buffer> | null
-  /** Resolves when a message can be received (rejects with EAGAIN on timeout or close). */
+  /**
+   * Resolves when a message can be received (rejects with EAGAIN on timeout or close). The
+   * I/O thread settles the promise itself: one thread hop from a message's arrival to JS.
+   */
   waitReadable(): Promise<void>
   /** Reads an option by its zeromq.js name. */
   getOption(name: string): number | boolean

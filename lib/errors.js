@@ -17,4 +17,16 @@ const BUSY_WRITING = "Socket is busy writing; only one send operation may be in 
 const BUSY_BINDING = "Socket is blocked by a bind or unbind operation"
 const BUSY_PROXIED = "Socket is busy: it belongs to a running proxy"
 
-module.exports = { zmqError, BUSY_READING, BUSY_WRITING, BUSY_BINDING, BUSY_PROXIED }
+/**
+ * `Class`, but calling it without `new` throws zeromq.js's TypeError ("Class constructors cannot
+ * be invoked without 'new'") rather than V8's wording; subclassing and instanceof still work.
+ */
+function newOnly(Class) {
+  return new globalThis.Proxy(Class, {
+    apply() {
+      throw new TypeError("Class constructors cannot be invoked without 'new'")
+    },
+  })
+}
+
+module.exports = { zmqError, newOnly, BUSY_READING, BUSY_WRITING, BUSY_BINDING, BUSY_PROXIED }

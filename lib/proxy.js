@@ -4,7 +4,7 @@
 
 const native = require("./native.js")
 const { Socket } = require("./socket.js")
-const { zmqError } = require("./errors.js")
+const { zmqError, newOnly } = require("./errors.js")
 
 /** Checks one end given to `new Proxy`. */
 function checkEnd(end, name) {
@@ -63,4 +63,4 @@ class Proxy {
   }
 }
 
-module.exports = { Proxy }
+module.exports = { Proxy: newOnly(Proxy) }

@@ -23,6 +23,7 @@ class Socket {
   constructor(kind, options) {
     this._native = new native.BindingSocket(kind)
     this._binding = false
+    this._closeAfterBind = false
     this._proxied = false
     if (options === undefined || options === null) return
     if (typeof options !== "object") throw new TypeError("Options must be an object")
@@ -45,10 +46,15 @@ class Socket {
     } catch (err) {
       return Promise.reject(err)
     }
-    // Busy until the promise settles, as in zeromq.js, whatever the I/O thread does meanwhile.
+    return this._whileBusy(pending)
+  }
+
+  /** Marks the socket busy (bind/unbind EBUSY, close deferred) until `pending` settles, as zeromq.js does. */
+  _whileBusy(pending) {
     this._binding = true
     const done = () => {
       this._binding = false
+      if (this._closeAfterBind) this.close()
     }
     return pending.then(done, (err) => {
       done()
@@ -62,10 +68,10 @@ class Socket {
     if (this._binding) return Promise.reject(zmqError("EBUSY", BUSY_BINDING, address))
     try {
       this._native.unbind(address)
-      return RESOLVED
     } catch (err) {
-      return Promise.reject(err)
+      return this._whileBusy(Promise.reject(err))
     }
+    return this._whileBusy(RESOLVED)
   }
 
   /** Connects in the background; returns at once. */
@@ -80,9 +86,16 @@ class Socket {
     this._native.disconnect(address)
   }
 
-  /** Closes the socket; queued messages keep flowing for up to `linger` ms. */
+  /**
+   * Closes the socket; queued messages keep flowing for up to `linger` ms. During a pending
+   * bind or unbind the close happens once it settles (`closed` stays false until then).
+   */
   close() {
     if (this._native.closed) return
+    if (this._binding) {
+      this._closeAfterBind = true
+      return
+    }
     this._queue = undefined
     this._native.close().catch(() => {})
   }

@@ -4,6 +4,7 @@
 "use strict"
 
 const native = require("./native.js")
+const { newOnly } = require("./errors.js")
 const { Socket, writable, readable, defineOption, defineRoutingId, routingIdBytes } = require("./socket.js")
 
 /** A PAIR socket (RFC 31): exactly one peer; further peers wait until it leaves. */
@@ -94,4 +95,13 @@ for (const spec of native.optionTable()) {
 
 for (const Class of [Request, Reply, Dealer, Router]) defineRoutingId(Class.prototype)
 
-module.exports = { Socket, Pair, Request, Reply, Dealer, Router, Pull, Push }
+module.exports = {
+  Socket: newOnly(Socket),
+  Pair: newOnly(Pair),
+  Request: newOnly(Request),
+  Reply: newOnly(Reply),
+  Dealer: newOnly(Dealer),
+  Router: newOnly(Router),
+  Pull: newOnly(Pull),
+  Push: newOnly(Push),
+}

@@ -137,14 +137,18 @@ impl BindingSocket {
 
     /// Waits for room for the message the last `trySend` could not queue (up to `sendTimeout`).
     #[napi(catch_unwind, ts_return_type = "Promise<void>")]
-    pub fn send_pending<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, ()>> {
+    pub fn send_pending<'env>(&self, env: &'env Env) -> Result<Object<'env>> {
         let msg = self
             .pending
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .take();
         let msg = msg.ok_or_else(|| type_error("No message is pending"))?;
-        promise(env, self.socket.send_wait(msg), None)
+        let (deferred, promise) = env.create_deferred()?;
+        self.socket.send_wait_then(msg, move |outcome| {
+            deferred.resolve(move |env| outcome.map_err(|e| zmq_error(&env, &e, None)))
+        });
+        Ok(promise)
     }
 
     /// Takes the messages that can be received now: `null` when none, else the packed batch
@@ -179,10 +183,15 @@ impl BindingSocket {
         Ok(Some(out))
     }
 
-    /// Resolves when a message can be received (rejects with EAGAIN on timeout or close).
+    /// Resolves when a message can be received (rejects with EAGAIN on timeout or close). The
+    /// I/O thread settles the promise itself: one thread hop from a message's arrival to JS.
     #[napi(catch_unwind, ts_return_type = "Promise<void>")]
-    pub fn wait_readable<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, ()>> {
-        promise(env, self.socket.recv_wait(), None)
+    pub fn wait_readable<'env>(&self, env: &'env Env) -> Result<Object<'env>> {
+        let (deferred, promise) = env.create_deferred()?;
+        self.socket.recv_wait_then(move |outcome| {
+            deferred.resolve(move |env| outcome.map_err(|e| zmq_error(&env, &e, None)))
+        });
+        Ok(promise)
     }
 
     /// Reads an option by its zeromq.js name.

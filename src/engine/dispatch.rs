@@ -72,6 +72,21 @@ impl State {
         }
     }
 
+    /// Whether a send would be queued now without waiting (false while a REQ awaits its
+    /// reply or a REP owes none; a ROUTER is always writable, since it drops what it cannot route).
+    pub(crate) fn can_send_now(&self, kind: SocketType) -> bool {
+        match kind.info().send {
+            SendRouting::None => false,
+            SendRouting::RoundRobin => self.pipes.can_send(),
+            SendRouting::Request => {
+                let relaxed = self.opts.flag(Opt::Relaxed);
+                self.exchange.request_prefix(relaxed, false).is_ok() && self.pipes.can_send()
+            }
+            SendRouting::Reply => self.exchange.check_can_receive_request().is_err(),
+            SendRouting::Identity => true,
+        }
+    }
+
     /// `EFSM` when `kind`'s state machine forbids receiving now; `ENOTSUP` if it never receives.
     pub(crate) fn check_receive(&self, kind: SocketType) -> Result<()> {
         match kind.info().recv {
@@ -135,7 +150,10 @@ impl State {
                 return None;
             }
         }
-        let identity = if info.send == SendRouting::Identity {
+        let named = arrival
+            .pipe
+            .is_some_and(|p| !self.pipes.identity(p).is_empty());
+        let identity = if info.send == SendRouting::Identity && !named {
             let id = match (arrival.given, arrival.announced) {
                 (Some(given), _) => given,
                 (None, announced) if !announced.is_empty() => Bytes::copy_from_slice(announced),

@@ -189,17 +189,24 @@ impl Socket {
         let endpoint = Endpoint::parse(addr, Use::Connect)?;
         st.next_id += 1;
         let id = st.next_id;
-        // ROUTER peers are addressable only once their routing id is known (at the handshake);
-        // a PAIR keeps its one pipe.
+        // ROUTER peers are addressable only once their routing id is known: at the handshake,
+        // or now when `connect` names them. A PAIR keeps its one pipe.
+        let named = given
+            .as_ref()
+            .filter(|id| st.pipes.by_identity(id).is_none());
         let early = st.opts.get(Opt::Immediate) == 0
-            && info.send != SendRouting::Identity
+            && (info.send != SendRouting::Identity || named.is_some())
             && !(info.exclusive && st.pipes.active() > 0);
         let pipe = if early {
             let (out_hwm, in_hwm) = (
                 st.opts.hwm(Opt::SendHighWaterMark),
                 st.opts.hwm(Opt::ReceiveHighWaterMark),
             );
+            let named = named.cloned();
             let pipe = st.pipes.add(out_hwm, in_hwm, false);
+            if let Some(id) = named {
+                st.pipes.set_identity(pipe, id);
+            }
             st.wake_sender();
             Some(pipe)
         } else {
@@ -237,7 +244,16 @@ impl Socket {
             if st.closed {
                 return Err(EngineError::Closed);
             }
-            let entry = st.take_endpoint(addr, is_bind)?;
+            let entry = match st.take_endpoint(addr, is_bind) {
+                Ok(entry) => entry,
+                // An address that could never have been bound or connected says why (EINVAL,
+                // EPROTONOSUPPORT), as zeromq.js does; a valid unknown one is ENOENT.
+                Err(e) => {
+                    let usage = if is_bind { Use::Bind } else { Use::Connect };
+                    Endpoint::parse(addr, usage)?;
+                    return Err(e);
+                }
+            };
             if let Some(pipe) = entry.pipe {
                 st.pipes.retire(pipe);
             }
@@ -272,11 +288,20 @@ impl Socket {
 
     /// Queues `msg`, waiting for room up to `sendTimeout` (`EAGAIN` after it, or on close).
     pub fn send_wait(&self, msg: Msg) -> impl Future<Output = Result<()>> + Send + 'static {
-        let shared = self.shared.clone();
-        let timeout = shared.lock().opts.timeout(Opt::SendTimeout);
+        let (tx, rx) = oneshot::channel();
+        self.send_wait_then(msg, move |result| {
+            let _ = tx.send(result);
+        });
+        async move { rx.await.unwrap_or(Err(EngineError::Again)) }
+    }
+
+    /// `send_wait`, calling `done` with the outcome on the I/O thread instead of returning a
+    /// future: the binding settles a JS promise from there, with no other thread in between.
+    pub fn send_wait_then(&self, msg: Msg, done: impl FnOnce(Result<()>) + Send + 'static) {
+        let timeout = self.shared.lock().opts.timeout(Opt::SendTimeout);
         let socket = self.clone();
         let wait = poll_fn(move |cx| socket.poll_send(cx, &msg));
-        self.wait_on_runtime(wait, timeout)
+        self.wait_on_runtime(wait, timeout, done);
     }
 
     /// Queues `msg` if there is room, else registers `cx` to be woken when there may be.
@@ -336,11 +361,19 @@ impl Socket {
 
     /// Resolves when a message can be received, `EAGAIN` after `receiveTimeout` or on close.
     pub fn recv_wait(&self) -> impl Future<Output = Result<()>> + Send + 'static {
-        let shared = self.shared.clone();
-        let timeout = shared.lock().opts.timeout(Opt::ReceiveTimeout);
-        let socket = Socket { shared };
+        let (tx, rx) = oneshot::channel();
+        self.recv_wait_then(move |result| {
+            let _ = tx.send(result);
+        });
+        async move { rx.await.unwrap_or(Err(EngineError::Again)) }
+    }
+
+    /// `recv_wait`, calling `done` with the outcome on the I/O thread (see `send_wait_then`).
+    pub fn recv_wait_then(&self, done: impl FnOnce(Result<()>) + Send + 'static) {
+        let timeout = self.shared.lock().opts.timeout(Opt::ReceiveTimeout);
+        let socket = self.clone();
         let wait = poll_fn(move |cx| socket.poll_readable(cx));
-        self.wait_on_runtime(wait, timeout)
+        self.wait_on_runtime(wait, timeout, done);
     }
 
     /// Ready when a message may be received (`EFSM` when the type's state forbids receiving,
@@ -363,16 +396,17 @@ impl Socket {
         }
     }
 
-    /// Runs `wait` on the engine runtime (which owns the timers) and returns a runtime-agnostic future.
+    /// Runs `wait` on the engine runtime (which owns the timers) and hands its outcome to `done`
+    /// there. If the runtime drops the task unfinished, `done` still gets `EAGAIN`.
     fn wait_on_runtime<F>(
         &self,
         wait: F,
         timeout: Option<Duration>,
-    ) -> impl Future<Output = Result<()>> + Send + 'static
-    where
+        done: impl FnOnce(Result<()>) + Send + 'static,
+    ) where
         F: Future<Output = Result<()>> + Send + 'static,
     {
-        let (tx, rx) = oneshot::channel();
+        let mut done = Settle(Some(Box::new(done)));
         self.shared.rt.spawn(async move {
             let result = match timeout {
                 Some(t) => tokio::time::timeout(t, wait)
@@ -380,9 +414,8 @@ impl Socket {
                     .unwrap_or(Err(EngineError::Again)),
                 None => wait.await,
             };
-            let _ = tx.send(result);
+            done.call(result);
         });
-        async move { rx.await.unwrap_or(Err(EngineError::Again)) }
     }
 
     /// Whether a message is waiting to be received.
@@ -394,7 +427,7 @@ impl Socket {
     /// Whether a send would be queued without waiting.
     pub fn writable(&self) -> bool {
         let st = self.shared.lock();
-        !st.closed && self.shared.kind.info().send != SendRouting::None && st.pipes.can_send()
+        !st.closed && st.can_send_now(self.shared.kind)
     }
 
     /// Closes the socket: pending waits end with `EAGAIN`, listeners stop, and queued messages keep
@@ -465,6 +498,24 @@ impl Socket {
             .wait_timeout_while(st, limit, |st| !st.tasks.is_empty())
             .unwrap_or_else(|e| e.into_inner());
         st.tasks.is_empty()
+    }
+}
+
+/// A wait's completion callback, called exactly once: with the outcome, or with `EAGAIN` if
+/// the task is dropped before it finishes (so a JS promise never stays pending forever).
+struct Settle(Option<Box<dyn FnOnce(Result<()>) + Send>>);
+
+impl Settle {
+    fn call(&mut self, result: Result<()>) {
+        if let Some(done) = self.0.take() {
+            done(result);
+        }
+    }
+}
+
+impl Drop for Settle {
+    fn drop(&mut self) {
+        self.call(Err(EngineError::Again));
     }
 }
 
