@@ -233,7 +233,7 @@ export declare class Proxy<F extends Socket = Socket, B extends Socket = Socket>
   /** The back-end socket. */
   readonly backEnd: B
   /**
-   * Forwards until `terminate()` (or until either socket closes), then resolves. Throws `EINVAL`
+   * Forwards until `terminate()` (or until either socket closes), then resolves. Rejects `EINVAL`
    * ("Front-end socket must be bound or connected") when an end has no endpoint or is closed.
    */
   run(): Promise<void>

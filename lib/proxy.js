@@ -8,7 +8,7 @@ const { zmqError, newOnly } = require("./errors.js")
 
 /** Checks one end given to `new Proxy`. */
 function checkEnd(end, name) {
-  if (end === undefined || end === null) throw new TypeError(`${name} must be a socket object`)
+  if (end === null || typeof end !== "object") throw new TypeError(`${name} must be a socket object`)
   if (!(end instanceof Socket)) throw zmqError("EINVAL", "Invalid argument")
 }
 
@@ -33,9 +33,14 @@ class Proxy {
     return this._backEnd
   }
 
-  /** Forwards until `terminate()`; throws EINVAL at once if an end is not bound or connected. */
+  /** Forwards until `terminate()`; rejects EINVAL at once if an end is not bound or connected. */
   run() {
-    const running = this._native.run()
+    let running
+    try {
+      running = this._native.run()
+    } catch (err) {
+      return Promise.reject(err)
+    }
     const ends = [this._frontEnd, this._backEnd]
     for (const end of ends) end._proxied = true
     const done = () => {

@@ -2,7 +2,7 @@
 import type { ExecutionContext } from "ava"
 import * as os from "node:os"
 import * as path from "node:path"
-import { Pull, Push, Socket, SocketOptions } from "../../index"
+import { Dealer, Pair, Pull, Push, Reply, Request, Router, Socket, SocketOptions } from "../../index"
 
 /** Creates sockets that are all closed in the test's teardown. */
 export function sockets(t: ExecutionContext) {
@@ -18,6 +18,31 @@ export function sockets(t: ExecutionContext) {
     },
     pull(options?: SocketOptions): Pull {
       const s = new Pull(options)
+      made.push(s)
+      return s
+    },
+    req(options?: ConstructorParameters<typeof Request>[0]): Request {
+      const s = new Request(options)
+      made.push(s)
+      return s
+    },
+    rep(options?: ConstructorParameters<typeof Reply>[0]): Reply {
+      const s = new Reply(options)
+      made.push(s)
+      return s
+    },
+    dealer(options?: ConstructorParameters<typeof Dealer>[0]): Dealer {
+      const s = new Dealer(options)
+      made.push(s)
+      return s
+    },
+    router(options?: ConstructorParameters<typeof Router>[0]): Router {
+      const s = new Router(options)
+      made.push(s)
+      return s
+    },
+    pair(options?: ConstructorParameters<typeof Pair>[0]): Pair {
+      const s = new Pair(options)
       made.push(s)
       return s
     },
@@ -48,8 +73,8 @@ export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, limit]).finally(() => clearTimeout(timer))
 }
 
-/** Receives exactly `n` messages. */
-export async function receiveN(pull: Pull, n: number): Promise<Buffer[][]> {
+/** Receives exactly `n` messages from any socket that receives. */
+export async function receiveN(pull: { receive(): Promise<Buffer[]> }, n: number): Promise<Buffer[][]> {
   const out: Buffer[][] = []
   while (out.length < n) out.push(await pull.receive())
   return out
