@@ -115,9 +115,11 @@ test.serial("several worker processes share the jobs round-robin", async (t) => 
   const exits = workers.map((w) => new Promise<number | null>((resolve) => w.on("exit", resolve)))
   t.teardown(() => workers.forEach((w) => w.kill()))
   const ack = async () => texts([await within(acks.receive(), 10000, "ack")])[0]
-  // Probe until every worker has answered: then all three connections are up.
+  // Probe until every worker has answered: then all three connections are up. Bounded by time,
+  // not by count: starting three Node processes can take seconds on a loaded 2-core machine.
   const pids = new Set<string>()
-  for (let probe = 0; pids.size < 3 && probe < 300; probe++) {
+  const deadline = Date.now() + 30000
+  for (let probe = 0; pids.size < 3 && Date.now() < deadline; probe++) {
     await push(`probe ${probe}`, { address })
     pids.add((await ack())[1])
   }
