@@ -3,10 +3,10 @@
 // between the libraries; each run is a fresh process. Prints a table; writes benchmark/results.json.
 // `npm run bench` (add `-- --quick` for one round of fewer messages; BENCH_SIZE=256 and
 // BENCH_MODE=one|two pick cases).
-import { spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import { startPeer as startScript } from "./spawn-peer"
 
 const LIBS = ["zeromq-rs", "zeromq.js"] as const
 type LibName = (typeof LIBS)[number]
@@ -42,23 +42,7 @@ function address(transport: string): string {
 
 /** Starts a peer process; resolves each JSON line it prints through `onLine`. */
 function startPeer(args: string[], onLine: (line: Record<string, unknown>) => void) {
-  const child = spawn(process.execPath, ["--import", "tsx", peer, ...args], {
-    cwd: __dirname,
-    stdio: ["pipe", "pipe", "inherit"],
-  })
-  let buffered = ""
-  child.stdout.on("data", (chunk: Buffer) => {
-    buffered += chunk.toString()
-    let nl
-    while ((nl = buffered.indexOf("\n")) >= 0) {
-      onLine(JSON.parse(buffered.slice(0, nl)))
-      buffered = buffered.slice(nl + 1)
-    }
-  })
-  const exited = new Promise<void>((resolve, reject) =>
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`peer ${args.join(" ")} exited ${code}`)))),
-  )
-  return { child, exited }
+  return startScript(peer, args, onLine)
 }
 
 async function runOne(lib: LibName, mode: string, transport: string, size: number, count: number): Promise<Sample> {

@@ -2,10 +2,10 @@
 // one process, a Request in another times one round trip at a time. Libraries alternate; each
 // run is fresh processes; medians of the runs' p50/p99. `npm run bench:latency` (`-- --quick`).
 // Writes benchmark/latency.json.
-import { spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import { startPeer } from "./spawn-peer"
 
 const LIBS = ["zeromq-rs", "zeromq.js"] as const
 type LibName = (typeof LIBS)[number]
@@ -21,23 +21,7 @@ interface Percentiles {
 }
 
 function start(args: string[], onLine: (l: Record<string, unknown>) => void) {
-  const child = spawn(process.execPath, ["--import", "tsx", peer, ...args], {
-    cwd: __dirname,
-    stdio: ["pipe", "pipe", "inherit"],
-  })
-  let buffered = ""
-  child.stdout.on("data", (chunk: Buffer) => {
-    buffered += chunk.toString()
-    let nl
-    while ((nl = buffered.indexOf("\n")) >= 0) {
-      onLine(JSON.parse(buffered.slice(0, nl)))
-      buffered = buffered.slice(nl + 1)
-    }
-  })
-  const exited = new Promise<void>((resolve, reject) =>
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${args[0]} peer exited ${code}`)))),
-  )
-  return { child, exited }
+  return startPeer(peer, args, onLine)
 }
 
 async function runOne(lib: LibName): Promise<Percentiles> {

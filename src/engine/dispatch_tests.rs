@@ -1,45 +1,10 @@
 //! Engine layer tests: each socket type's routing and envelopes end to end over tcp.
 
 use super::super::socket::Socket;
-use super::super::{Msg, Opt, SocketType};
+use super::super::test_util::{msg, recv, send, text};
+use super::super::{Opt, SocketType};
 use bytes::Bytes;
 use std::time::Duration;
-
-fn msg(frames: &[&str]) -> Msg {
-    frames
-        .iter()
-        .map(|f| Bytes::copy_from_slice(f.as_bytes()))
-        .collect()
-}
-
-fn text(m: &Msg) -> Vec<String> {
-    m.iter()
-        .map(|f| String::from_utf8_lossy(f).into_owned())
-        .collect()
-}
-
-async fn recv(s: &Socket) -> Msg {
-    let wait = async {
-        loop {
-            let mut out = Vec::new();
-            s.recv_batch(&mut out, 1, usize::MAX).unwrap();
-            if let Some(m) = out.pop() {
-                return m;
-            }
-            s.recv_wait().await.unwrap();
-        }
-    };
-    tokio::time::timeout(Duration::from_secs(5), wait)
-        .await
-        .expect("a message within 5 s")
-}
-
-async fn send(s: &Socket, m: Msg) {
-    tokio::time::timeout(Duration::from_secs(5), s.send_wait(m))
-        .await
-        .expect("sent within 5 s")
-        .unwrap();
-}
 
 async fn bound(kind: SocketType) -> (Socket, String) {
     let s = Socket::new(kind).unwrap();

@@ -15,6 +15,8 @@ pub mod routing;
 pub mod runtime;
 mod shared;
 pub mod socket;
+#[cfg(test)]
+mod test_util;
 pub mod transport;
 
 pub use error::{EngineError, Result};

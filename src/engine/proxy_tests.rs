@@ -1,25 +1,10 @@
 //! Engine layer tests: the proxy forwards both ways inside the engine, pauses, and terminates.
 
 use super::*;
+use crate::engine::test_util::recv;
 use crate::engine::SocketType;
 use bytes::Bytes;
 use std::time::Duration;
-
-async fn recv(s: &Socket) -> Msg {
-    let wait = async {
-        loop {
-            let mut out = Vec::new();
-            s.recv_batch(&mut out, 1, usize::MAX).unwrap();
-            if let Some(m) = out.pop() {
-                return m;
-            }
-            s.recv_wait().await.unwrap();
-        }
-    };
-    tokio::time::timeout(Duration::from_secs(5), wait)
-        .await
-        .expect("a message within 5 s")
-}
 
 fn one(text: &str) -> Msg {
     vec![Bytes::copy_from_slice(text.as_bytes())]

@@ -1,22 +1,11 @@
 //! Engine layer tests: the socket core end to end over real tcp and ipc connections.
 
+use super::super::test_util::recv;
 use super::*;
-use bytes::Bytes;
 use std::time::Duration;
 
 fn msg(text: &str) -> Msg {
-    vec![Bytes::copy_from_slice(text.as_bytes())]
-}
-
-async fn recv(s: &Socket) -> Msg {
-    loop {
-        let mut out = Vec::new();
-        s.recv_batch(&mut out, 1, usize::MAX).unwrap();
-        if let Some(m) = out.pop() {
-            return m;
-        }
-        s.recv_wait().await.unwrap();
-    }
+    super::super::test_util::msg(&[text])
 }
 
 #[tokio::test]
