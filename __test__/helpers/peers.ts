@@ -4,12 +4,11 @@
 // right after bind, a connecting peer prints {"ready": true} after connect. At the end a push peer prints
 // {"sent": n, "disconnects": d} and a pull peer {"received": [[hex frame, ...], ...], "disconnects": d}.
 // Exit code 0 on success, 1 on error (stderr says why), 2 after the peer's own 20 s hard timeout.
-import { spawn, spawnSync } from "node:child_process"
-import * as os from "node:os"
-import * as path from "node:path"
-import * as readline from "node:readline"
+// Spawning, line reading and the first-line handshake are shared with reqrep-peers.ts in child-peer.ts.
+import { spawnSync } from "node:child_process"
+import { peerCommand, startChildPeer, type PeerKind } from "./child-peer"
 
-export type PeerKind = "zeromqjs" | "pyzmq"
+export type { PeerKind } from "./child-peer"
 
 export interface PeerConfig {
   role: "push" | "pull"
@@ -51,8 +50,6 @@ export interface Peer {
 /** Default wait for any single line or exit of a peer. Less than the peer's own 20 s hard timeout. */
 export const PEER_TIMEOUT_MS = 15000
 
-const PEERS_DIR = path.join(__dirname, "..", "peers")
-
 let pyzmqImportable: boolean | undefined
 
 /** Whether `python3 -c "import zmq"` works here (checked once). */
@@ -92,104 +89,20 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
 
-function command(kind: PeerKind): [string, string] {
-  return kind === "zeromqjs"
-    ? [process.execPath, path.join(PEERS_DIR, "zeromqjs-peer.js")]
-    : ["python3", path.join(PEERS_DIR, "pyzmq-peer.py")]
-}
-
 /**
  * Starts a peer and resolves once it has bound (with its resolved endpoint) or connected.
  * The caller owns the peer: register `peer.kill()` in `t.teardown`.
  */
 export async function startPeer(kind: PeerKind, config: PeerConfig, timeoutMs = PEER_TIMEOUT_MS): Promise<Peer> {
-  const [exe, script] = command(kind)
-  const child = spawn(exe, [script, JSON.stringify(config)], {
-    stdio: ["ignore", "pipe", "pipe"],
-    // libzmq puts `ipc://*` in $TMPDIR when set, else in the cwd: keep the peers' sockets out of the repo.
-    env: { ...process.env, TMPDIR: os.tmpdir() },
+  const peer = await startChildPeer({
+    command: peerCommand(kind, { zeromqjs: "zeromqjs-peer.js", pyzmq: "pyzmq-peer.py" }),
+    config,
+    name: `${kind} ${config.role} ${config.mode} ${config.endpoint}`,
+    timeoutMs,
   })
-  const name = `${kind} ${config.role} ${config.mode} ${config.endpoint}`
+  const { describeFailure } = peer
 
-  let stderr = ""
-  child.stderr.setEncoding("utf8")
-  child.stderr.on("data", (chunk: string) => {
-    stderr += chunk
-  })
-
-  const exited = new Promise<number>(resolve => {
-    child.on("exit", (code: number | null) => resolve(code ?? -1))
-    child.on("error", () => resolve(-1))
-  })
-  let spawnError: Error | undefined
-  child.on("error", (err: Error) => {
-    spawnError = err
-  })
-
-  // Lines are queued until read; a reader waits for the next line, the peer's exit, or its timeout.
-  const lines: string[] = []
-  let wake: (() => void) | undefined
-  let ended = false
-  const rl = readline.createInterface({ input: child.stdout })
-  rl.on("line", line => {
-    lines.push(line)
-    wake?.()
-  })
-  rl.on("close", () => {
-    ended = true
-    wake?.()
-  })
-
-  const describeFailure = async (why: string): Promise<Error> => {
-    // Let the exit code and the last of stderr arrive before reporting.
-    const code = await Promise.race([exited, new Promise<string>(r => setTimeout(() => r("still running"), 200))])
-    const detail = spawnError ? `spawn error: ${spawnError.message}` : `exit ${code}`
-    return new Error(`peer (${name}): ${why} (${detail})${stderr ? `\nstderr:\n${stderr}` : ""}`)
-  }
-
-  const nextLine = async (what: string): Promise<Record<string, unknown>> => {
-    const deadline = Date.now() + timeoutMs
-    while (lines.length === 0) {
-      if (ended) throw await describeFailure(`ended before ${what}`)
-      const left = deadline - Date.now()
-      if (left <= 0) throw await describeFailure(`timed out after ${timeoutMs} ms waiting for ${what}`)
-      await new Promise<void>(resolve => {
-        const timer = setTimeout(resolve, left)
-        wake = () => {
-          clearTimeout(timer)
-          resolve()
-        }
-      })
-      wake = undefined
-    }
-    const line = lines.shift() as string
-    try {
-      return JSON.parse(line) as Record<string, unknown>
-    } catch {
-      throw await describeFailure(`printed a non-JSON line ${JSON.stringify(line)} instead of ${what}`)
-    }
-  }
-
-  const kill = (): void => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL")
-  }
-
-  let endpoint = config.endpoint
-  try {
-    const first = await nextLine(config.mode === "bind" ? "its endpoint" : "ready")
-    if (config.mode === "bind") {
-      if (typeof first.endpoint !== "string") throw await describeFailure(`bad first line ${JSON.stringify(first)}`)
-      endpoint = first.endpoint
-    } else if (first.ready !== true) {
-      throw await describeFailure(`bad first line ${JSON.stringify(first)}`)
-    }
-  } catch (err) {
-    kill()
-    throw err
-  }
-
-  const result = (async (): Promise<PeerResult> => {
-    const last = await nextLine("its result")
+  const result = peer.report(async (last): Promise<PeerResult> => {
     if (typeof last.disconnects !== "number") throw await describeFailure(`bad result ${JSON.stringify(last)}`)
     const received: Buffer[][] = []
     if (config.role === "pull") {
@@ -200,9 +113,7 @@ export async function startPeer(kind: PeerKind, config: PeerConfig, timeoutMs = 
       }
     }
     return { received, disconnects: last.disconnects }
-  })()
-  // A test that never awaits `result` (or kills the peer) must not fail on an unhandled rejection.
-  result.catch(() => undefined)
+  })
 
-  return { endpoint, result, exited, kill }
+  return { endpoint: peer.endpoint, result, exited: peer.exited, kill: peer.kill }
 }

@@ -17,11 +17,8 @@
 //   pair    sends `count` messages, then receives `count` messages.
 // The echo keeps empty frames (delimiters) and prefixes every other frame with `N:`.
 // With `untilEof` a rep or router serves until its stdin closes (`finish()`) instead of `count` times.
-import { spawn } from "node:child_process"
-import * as os from "node:os"
-import * as path from "node:path"
-import * as readline from "node:readline"
-import { PEER_TIMEOUT_MS, type PeerKind } from "./peers"
+import { peerCommand, startChildPeer, type PeerKind } from "./child-peer"
+import { PEER_TIMEOUT_MS } from "./peers"
 
 export { pyzmqAvailable, withTimeout, PEER_TIMEOUT_MS, type PeerKind } from "./peers"
 
@@ -68,14 +65,6 @@ export interface ReqRepPeer {
   kill(): void
 }
 
-const PEERS_DIR = path.join(__dirname, "..", "peers")
-
-function command(kind: PeerKind): [string, string] {
-  return kind === "zeromqjs"
-    ? [process.execPath, path.join(PEERS_DIR, "zeromqjs-reqrep-peer.js")]
-    : ["python3", path.join(PEERS_DIR, "pyzmq-reqrep-peer.py")]
-}
-
 /** Frame text `${name}:${i}:${j}` as a peer named `name` sends it. */
 export function peerFrame(name: string, i: number, j: number): string {
   return `${name}:${i}:${j}`
@@ -98,99 +87,15 @@ export async function startReqRepPeer(
   config: ReqRepPeerConfig,
   timeoutMs = PEER_TIMEOUT_MS,
 ): Promise<ReqRepPeer> {
-  const [exe, script] = command(kind)
-  const child = spawn(exe, [script, JSON.stringify(config)], {
-    stdio: ["pipe", "pipe", "pipe"],
-    // libzmq puts `ipc://*` in $TMPDIR when set, else in the cwd: keep the peers' sockets out of the repo.
-    env: { ...process.env, TMPDIR: os.tmpdir() },
-  })
-  const name = `${kind} ${config.role}${config.name ? ` "${config.name}"` : ""} ${config.mode} ${config.endpoint}`
-
-  let stderr = ""
-  child.stderr.setEncoding("utf8")
-  child.stderr.on("data", (chunk: string) => {
-    stderr += chunk
-  })
-  // A peer that exits early closes its stdin; writing/ending it then must not crash the test.
-  child.stdin.on("error", () => undefined)
-
-  const exited = new Promise<number>(resolve => {
-    child.on("exit", (code: number | null) => resolve(code ?? -1))
-    child.on("error", () => resolve(-1))
-  })
-  let spawnError: Error | undefined
-  child.on("error", (err: Error) => {
-    spawnError = err
+  const peer = await startChildPeer({
+    command: peerCommand(kind, { zeromqjs: "zeromqjs-reqrep-peer.js", pyzmq: "pyzmq-reqrep-peer.py" }),
+    config,
+    name: `${kind} ${config.role}${config.name ? ` "${config.name}"` : ""} ${config.mode} ${config.endpoint}`,
+    timeoutMs,
+    stdin: true,
   })
 
-  // Lines are queued until read; a reader waits for the next line, the peer's exit, or its timeout.
-  const lines: string[] = []
-  let wake: (() => void) | undefined
-  let ended = false
-  const rl = readline.createInterface({ input: child.stdout })
-  rl.on("line", line => {
-    lines.push(line)
-    wake?.()
-  })
-  rl.on("close", () => {
-    ended = true
-    wake?.()
-  })
-
-  const describeFailure = async (why: string): Promise<Error> => {
-    // Let the exit code and the last of stderr arrive before reporting.
-    const code = await Promise.race([exited, new Promise<string>(r => setTimeout(() => r("still running"), 200))])
-    const detail = spawnError ? `spawn error: ${spawnError.message}` : `exit ${code}`
-    return new Error(`peer (${name}): ${why} (${detail})${stderr ? `\nstderr:\n${stderr}` : ""}`)
-  }
-
-  const nextLine = async (what: string): Promise<Record<string, unknown>> => {
-    const deadline = Date.now() + timeoutMs
-    while (lines.length === 0) {
-      if (ended) throw await describeFailure(`ended before ${what}`)
-      const left = deadline - Date.now()
-      if (left <= 0) throw await describeFailure(`timed out after ${timeoutMs} ms waiting for ${what}`)
-      await new Promise<void>(resolve => {
-        const timer = setTimeout(resolve, left)
-        wake = () => {
-          clearTimeout(timer)
-          resolve()
-        }
-      })
-      wake = undefined
-    }
-    const line = lines.shift() as string
-    try {
-      return JSON.parse(line) as Record<string, unknown>
-    } catch {
-      throw await describeFailure(`printed a non-JSON line ${JSON.stringify(line)} instead of ${what}`)
-    }
-  }
-
-  const finish = (): void => {
-    if (!child.stdin.destroyed) child.stdin.end()
-  }
-  const kill = (): void => {
-    finish()
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL")
-  }
-
-  let endpoint = config.endpoint
-  try {
-    const first = await nextLine(config.mode === "bind" ? "its endpoint" : "ready")
-    if (config.mode === "bind") {
-      if (typeof first.endpoint !== "string") throw await describeFailure(`bad first line ${JSON.stringify(first)}`)
-      endpoint = first.endpoint
-    } else if (first.ready !== true) {
-      throw await describeFailure(`bad first line ${JSON.stringify(first)}`)
-    }
-  } catch (err) {
-    kill()
-    throw err
-  }
-
-  const result = (async (): Promise<ReqRepResult> => {
-    const last = await nextLine("its result")
+  const result = peer.report(async (last): Promise<ReqRepResult> => {
     try {
       const ids = last.ids
       if (!Array.isArray(ids)) throw new Error("ids is not an array")
@@ -200,11 +105,9 @@ export async function startReqRepPeer(
         ids: ids.map(id => Buffer.from(String(id), "hex")),
       }
     } catch (err) {
-      throw await describeFailure(`bad result ${JSON.stringify(last)}: ${(err as Error).message}`)
+      throw await peer.describeFailure(`bad result ${JSON.stringify(last)}: ${(err as Error).message}`)
     }
-  })()
-  // A test that never awaits `result` (or kills the peer) must not fail on an unhandled rejection.
-  result.catch(() => undefined)
+  })
 
-  return { endpoint, result, exited, finish, kill }
+  return { endpoint: peer.endpoint, result, exited: peer.exited, finish: peer.finish, kill: peer.kill }
 }

@@ -4,49 +4,21 @@
 Usage: python3 pyzmq-peer.py '<json-config>'; same protocol and output as zeromqjs-peer.js.
 stdout carries JSON lines only; errors go to stderr with exit code 1, a hang exits 2.
 """
-import json
 import os
 import sys
-import threading
 import time
-import traceback
 
 import zmq
 from zmq.utils.monitor import recv_monitor_message
 
-HARD_TIMEOUT_S = 20
-# Bounded linger: queued messages are delivered on close, but a vanished peer cannot hang the process.
-LINGER_MS = 10000
+# The shared helpers live next to this script; no __pycache__ is left in the repo.
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from peer_common import LINGER_MS, bind_or_connect, emit, hexes, parse_config, run  # noqa: E402
 
 
-def emit(obj):
-    sys.stdout.write(json.dumps(obj, separators=(",", ":")) + "\n")
-    sys.stdout.flush()
-
-
-def hard_timeout():
-    sys.stderr.write("pyzmq-peer: hard timeout after %d s\n" % HARD_TIMEOUT_S)
-    sys.stderr.flush()
-    os._exit(2)
-
-
-def parse_config(argv):
-    if len(argv) != 1:
-        raise ValueError("expected exactly one argument: a JSON config")
-    cfg = json.loads(argv[0])
-    if cfg.get("role") not in ("push", "pull"):
-        raise ValueError("bad role: %r" % cfg.get("role"))
-    if cfg.get("mode") not in ("bind", "connect"):
-        raise ValueError("bad mode: %r" % cfg.get("mode"))
-    if not isinstance(cfg.get("endpoint"), str):
-        raise ValueError("endpoint must be a string")
-    count = cfg.get("count")
-    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-        raise ValueError("count must be an integer >= 0")
-    parts = cfg.get("parts", 1)
-    if not isinstance(parts, int) or isinstance(parts, bool) or parts < 1:
-        raise ValueError("parts must be an integer >= 1")
-    cfg["parts"] = parts
+def parse_push_pull_config(argv):
+    cfg = parse_config(argv, ("push", "pull"))
     cfg["binary"] = cfg.get("binary") is True
     cfg["interval"] = cfg.get("interval", 0)
     return cfg
@@ -70,7 +42,7 @@ def count_disconnects(monitor):
 
 
 def main():
-    cfg = parse_config(sys.argv[1:])
+    cfg = parse_push_pull_config(sys.argv[1:])
     ctx = zmq.Context()
     sock = ctx.socket(zmq.PUSH if cfg["role"] == "push" else zmq.PULL)
     sock.setsockopt(zmq.LINGER, LINGER_MS)
@@ -81,12 +53,7 @@ def main():
     # Connections dropped by libzmq (e.g. a heartbeat timeout) are reported so tests can assert none.
     monitor = sock.get_monitor_socket(zmq.EVENT_DISCONNECTED)
 
-    if cfg["mode"] == "bind":
-        sock.bind(cfg["endpoint"])
-        emit({"endpoint": sock.getsockopt_string(zmq.LAST_ENDPOINT)})
-    else:
-        sock.connect(cfg["endpoint"])
-        emit({"ready": True})
+    bind_or_connect(sock, cfg)
 
     if cfg["role"] == "push":
         for i in range(cfg["count"]):
@@ -97,7 +64,7 @@ def main():
     else:
         received = []
         for _ in range(cfg["count"]):
-            received.append([f.hex() for f in sock.recv_multipart()])
+            received.append(hexes(sock.recv_multipart()))
         final = {"received": received}
 
     final["disconnects"] = count_disconnects(monitor)
@@ -110,13 +77,4 @@ def main():
 
 
 if __name__ == "__main__":
-    timer = threading.Timer(HARD_TIMEOUT_S, hard_timeout)
-    timer.daemon = True
-    timer.start()
-    try:
-        main()
-    except BaseException:
-        sys.stderr.write("pyzmq-peer: " + traceback.format_exc())
-        sys.stderr.flush()
-        os._exit(1)
-    sys.exit(0)
+    run("pyzmq-peer", main)

@@ -5,50 +5,23 @@ __test__/helpers/reqrep-peers.ts. Roles: req, rep, dealer, router, pair.
 Usage: python3 pyzmq-reqrep-peer.py '<json-config>'; same protocol and output as zeromqjs-reqrep-peer.js.
 stdout carries JSON lines only; errors go to stderr with exit code 1, a hang exits 2.
 """
-import json
 import os
 import sys
-import threading
-import traceback
 
 import zmq
 
-HARD_TIMEOUT_S = 20
-# Bounded linger: queued messages are delivered on close, but a vanished peer cannot hang the process.
-LINGER_MS = 10000
+# The shared helpers live next to this script; no __pycache__ is left in the repo.
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from peer_common import LINGER_MS, bind_or_connect, emit, hexes, parse_config, run  # noqa: E402
+
 TYPES = {"req": zmq.REQ, "rep": zmq.REP, "dealer": zmq.DEALER, "router": zmq.ROUTER, "pair": zmq.PAIR}
 
 
-def emit(obj):
-    sys.stdout.write(json.dumps(obj, separators=(",", ":")) + "\n")
-    sys.stdout.flush()
-
-
-def hard_timeout():
-    sys.stderr.write("pyzmq-reqrep-peer: hard timeout after %d s\n" % HARD_TIMEOUT_S)
-    sys.stderr.flush()
-    os._exit(2)
-
-
-def parse_config(argv):
-    if len(argv) != 1:
-        raise ValueError("expected exactly one argument: a JSON config")
-    cfg = json.loads(argv[0])
-    if cfg.get("role") not in TYPES:
-        raise ValueError("bad role: %r" % cfg.get("role"))
-    if cfg.get("mode") not in ("bind", "connect"):
-        raise ValueError("bad mode: %r" % cfg.get("mode"))
-    if not isinstance(cfg.get("endpoint"), str):
-        raise ValueError("endpoint must be a string")
-    count = cfg.get("count")
-    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-        raise ValueError("count must be an integer >= 0")
-    parts = cfg.get("parts", 1)
-    if not isinstance(parts, int) or isinstance(parts, bool) or parts < 1:
-        raise ValueError("parts must be an integer >= 1")
+def parse_reqrep_config(argv):
+    cfg = parse_config(argv, TYPES)
     if cfg.get("routingId") is not None and not isinstance(cfg["routingId"], str):
         raise ValueError("routingId must be a string")
-    cfg["parts"] = parts
     cfg["name"] = cfg["name"] if isinstance(cfg.get("name"), str) else cfg["role"]
     cfg["delimiter"] = cfg.get("delimiter") is True
     cfg["untilEof"] = cfg.get("untilEof") is True
@@ -68,10 +41,6 @@ def echo(cfg, frames):
     """The echo of rep and router: empty frames (delimiters) kept, every other frame prefixed f"{name}:"."""
     prefix = (cfg["name"] + ":").encode("utf-8")
     return [f if len(f) == 0 else prefix + f for f in frames]
-
-
-def hexes(frames):
-    return [f.hex() for f in frames]
 
 
 def serve(cfg, sock, sent, received, ids):
@@ -102,19 +71,14 @@ def serve(cfg, sock, sent, received, ids):
 
 
 def main():
-    cfg = parse_config(sys.argv[1:])
+    cfg = parse_reqrep_config(sys.argv[1:])
     ctx = zmq.Context()
     sock = ctx.socket(TYPES[cfg["role"]])
     sock.setsockopt(zmq.LINGER, LINGER_MS)
     if cfg.get("routingId") is not None:
         sock.setsockopt(zmq.ROUTING_ID, cfg["routingId"].encode("utf-8"))
 
-    if cfg["mode"] == "bind":
-        sock.bind(cfg["endpoint"])
-        emit({"endpoint": sock.getsockopt_string(zmq.LAST_ENDPOINT)})
-    else:
-        sock.connect(cfg["endpoint"])
-        emit({"ready": True})
+    bind_or_connect(sock, cfg)
 
     sent, received, ids = [], [], []
     if cfg["role"] in ("rep", "router"):
@@ -141,13 +105,4 @@ def main():
 
 
 if __name__ == "__main__":
-    timer = threading.Timer(HARD_TIMEOUT_S, hard_timeout)
-    timer.daemon = True
-    timer.start()
-    try:
-        main()
-    except BaseException:
-        sys.stderr.write("pyzmq-reqrep-peer: " + traceback.format_exc())
-        sys.stderr.flush()
-        os._exit(1)
-    sys.exit(0)
+    run("pyzmq-reqrep-peer", main)

@@ -5,40 +5,15 @@
 "use strict"
 
 const zmq = require("zeromq")
+const {LINGER_MS, emit, parseConfig, hex, bindOrConnect, run} = require("./peer-common")
 
-const HARD_TIMEOUT_MS = 20000
-// Bounded linger: queued messages are delivered on close, but a vanished peer cannot hang the process.
-const LINGER_MS = 10000
-
-function emit(obj) {
-  process.stdout.write(JSON.stringify(obj) + "\n")
-}
-
-function fail(err) {
-  process.stderr.write(`zeromqjs-peer: ${err && err.stack ? err.stack : String(err)}\n`)
-  process.exit(1)
-}
-
-function parseConfig(argv) {
-  if (argv.length !== 1) throw new Error("expected exactly one argument: a JSON config")
-  const cfg = JSON.parse(argv[0])
-  if (cfg.role !== "push" && cfg.role !== "pull") throw new Error(`bad role: ${cfg.role}`)
-  if (cfg.mode !== "bind" && cfg.mode !== "connect") throw new Error(`bad mode: ${cfg.mode}`)
-  if (typeof cfg.endpoint !== "string") throw new Error("endpoint must be a string")
-  if (!Number.isInteger(cfg.count) || cfg.count < 0) throw new Error("count must be an integer >= 0")
-  const parts = cfg.parts === undefined ? 1 : cfg.parts
-  if (!Number.isInteger(parts) || parts < 1) throw new Error("parts must be an integer >= 1")
-  return {
-    role: cfg.role,
-    mode: cfg.mode,
-    endpoint: cfg.endpoint,
-    count: cfg.count,
-    parts,
+function parsePushPullConfig(argv) {
+  return parseConfig(argv, ["push", "pull"], cfg => ({
     binary: cfg.binary === true,
     heartbeatInterval: cfg.heartbeatInterval,
     heartbeatTimeout: cfg.heartbeatTimeout,
     interval: cfg.interval === undefined ? 0 : cfg.interval,
-  }
+  }))
 }
 
 /** Frame j of message i: text `${i}:${j}`, or 256 bytes where byte k = (i + j + k) % 256. */
@@ -54,7 +29,7 @@ function delay(ms) {
 }
 
 async function main() {
-  const cfg = parseConfig(process.argv.slice(2))
+  const cfg = parsePushPullConfig(process.argv.slice(2))
 
   const options = {linger: LINGER_MS}
   if (cfg.heartbeatInterval !== undefined) options.heartbeatInterval = cfg.heartbeatInterval
@@ -67,13 +42,7 @@ async function main() {
     disconnects++
   })
 
-  if (cfg.mode === "bind") {
-    await sock.bind(cfg.endpoint)
-    emit({endpoint: sock.lastEndpoint})
-  } else {
-    sock.connect(cfg.endpoint)
-    emit({ready: true})
-  }
+  await bindOrConnect(sock, cfg)
 
   if (cfg.role === "push") {
     for (let i = 0; i < cfg.count; i++) {
@@ -90,7 +59,7 @@ async function main() {
     const received = []
     for (let i = 0; i < cfg.count; i++) {
       const msg = await sock.receive()
-      received.push(msg.map(f => f.toString("hex")))
+      received.push(hex(msg))
     }
     const seen = disconnects
     sock.close()
@@ -98,11 +67,4 @@ async function main() {
   }
 }
 
-const hardTimer = setTimeout(() => {
-  process.stderr.write(`zeromqjs-peer: hard timeout after ${HARD_TIMEOUT_MS} ms\n`)
-  process.exit(2)
-}, HARD_TIMEOUT_MS)
-// Unref'd so a finished peer exits on its own (after libzmq has flushed within linger).
-hardTimer.unref()
-
-main().catch(fail)
+run("zeromqjs-peer", main)

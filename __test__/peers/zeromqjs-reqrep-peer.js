@@ -7,44 +7,22 @@
 "use strict"
 
 const zmq = require("zeromq")
+const {LINGER_MS, emit, parseConfig, hex, bindOrConnect, run} = require("./peer-common")
 
-const HARD_TIMEOUT_MS = 20000
-// Bounded linger: queued messages are delivered on close, but a vanished peer cannot hang the process.
-const LINGER_MS = 10000
 const ROLES = ["req", "rep", "dealer", "router", "pair"]
 
-function emit(obj) {
-  process.stdout.write(JSON.stringify(obj) + "\n")
-}
-
-function fail(err) {
-  process.stderr.write(`zeromqjs-reqrep-peer: ${err && err.stack ? err.stack : String(err)}\n`)
-  process.exit(1)
-}
-
-function parseConfig(argv) {
-  if (argv.length !== 1) throw new Error("expected exactly one argument: a JSON config")
-  const cfg = JSON.parse(argv[0])
-  if (!ROLES.includes(cfg.role)) throw new Error(`bad role: ${cfg.role}`)
-  if (cfg.mode !== "bind" && cfg.mode !== "connect") throw new Error(`bad mode: ${cfg.mode}`)
-  if (typeof cfg.endpoint !== "string") throw new Error("endpoint must be a string")
-  if (!Number.isInteger(cfg.count) || cfg.count < 0) throw new Error("count must be an integer >= 0")
-  const parts = cfg.parts === undefined ? 1 : cfg.parts
-  if (!Number.isInteger(parts) || parts < 1) throw new Error("parts must be an integer >= 1")
-  if (cfg.routingId !== undefined && typeof cfg.routingId !== "string") throw new Error("routingId must be a string")
-  const untilEof = cfg.untilEof === true
-  if (untilEof && cfg.role !== "rep" && cfg.role !== "router") throw new Error("untilEof is for rep and router only")
-  return {
-    role: cfg.role,
-    mode: cfg.mode,
-    endpoint: cfg.endpoint,
-    count: cfg.count,
-    parts,
-    name: typeof cfg.name === "string" ? cfg.name : cfg.role,
-    routingId: cfg.routingId,
-    delimiter: cfg.delimiter === true,
-    untilEof,
-  }
+function parseReqRepConfig(argv) {
+  return parseConfig(argv, ROLES, cfg => {
+    if (cfg.routingId !== undefined && typeof cfg.routingId !== "string") throw new Error("routingId must be a string")
+    const untilEof = cfg.untilEof === true
+    if (untilEof && cfg.role !== "rep" && cfg.role !== "router") throw new Error("untilEof is for rep and router only")
+    return {
+      name: typeof cfg.name === "string" ? cfg.name : cfg.role,
+      routingId: cfg.routingId,
+      delimiter: cfg.delimiter === true,
+      untilEof,
+    }
+  })
 }
 
 /** Message i that req, dealer and pair send: frames `${name}:${i}:${j}` (a dealer may prepend ""). */
@@ -58,10 +36,6 @@ function message(cfg, i) {
 /** The echo of rep and router: empty frames (delimiters) kept, every other frame prefixed `${name}:`. */
 function echo(cfg, frames) {
   return frames.map(f => (f.length === 0 ? f : Buffer.concat([Buffer.from(`${cfg.name}:`, "utf8"), f])))
-}
-
-function hex(frames) {
-  return frames.map(f => f.toString("hex"))
 }
 
 function makeSocket(cfg) {
@@ -117,16 +91,10 @@ async function serve(cfg, sock, sent, received, ids) {
 }
 
 async function main() {
-  const cfg = parseConfig(process.argv.slice(2))
+  const cfg = parseReqRepConfig(process.argv.slice(2))
   const sock = makeSocket(cfg)
 
-  if (cfg.mode === "bind") {
-    await sock.bind(cfg.endpoint)
-    emit({endpoint: sock.lastEndpoint})
-  } else {
-    sock.connect(cfg.endpoint)
-    emit({ready: true})
-  }
+  await bindOrConnect(sock, cfg)
 
   const sent = []
   const received = []
@@ -154,11 +122,4 @@ async function main() {
   emit({sent, received, ids})
 }
 
-const hardTimer = setTimeout(() => {
-  process.stderr.write(`zeromqjs-reqrep-peer: hard timeout after ${HARD_TIMEOUT_MS} ms\n`)
-  process.exit(2)
-}, HARD_TIMEOUT_MS)
-// Unref'd so a finished peer exits on its own (after libzmq has flushed within linger).
-hardTimer.unref()
-
-main().catch(fail)
+run("zeromqjs-reqrep-peer", main)
