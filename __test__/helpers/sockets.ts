@@ -2,7 +2,7 @@
 import type { ExecutionContext } from "ava"
 import * as os from "node:os"
 import * as path from "node:path"
-import { Dealer, Pair, Pull, Push, Reply, Request, Router, Socket, SocketOptions } from "../../index"
+import { Dealer, Pair, Pull, Push, Reply, Request, Router, Socket } from "../../index"
 
 /** Creates sockets that are all closed in the test's teardown. */
 export function sockets(t: ExecutionContext) {
@@ -10,42 +10,22 @@ export function sockets(t: ExecutionContext) {
   t.teardown(() => {
     for (const s of made) s.close()
   })
+  /** A factory for one class whose sockets are recorded for the teardown. */
+  const maker =
+    <O, S extends Socket>(Class: new (options?: O) => S) =>
+    (options?: O): S => {
+      const s = new Class(options)
+      made.push(s)
+      return s
+    }
   return {
-    push(options?: SocketOptions): Push {
-      const s = new Push(options)
-      made.push(s)
-      return s
-    },
-    pull(options?: SocketOptions): Pull {
-      const s = new Pull(options)
-      made.push(s)
-      return s
-    },
-    req(options?: ConstructorParameters<typeof Request>[0]): Request {
-      const s = new Request(options)
-      made.push(s)
-      return s
-    },
-    rep(options?: ConstructorParameters<typeof Reply>[0]): Reply {
-      const s = new Reply(options)
-      made.push(s)
-      return s
-    },
-    dealer(options?: ConstructorParameters<typeof Dealer>[0]): Dealer {
-      const s = new Dealer(options)
-      made.push(s)
-      return s
-    },
-    router(options?: ConstructorParameters<typeof Router>[0]): Router {
-      const s = new Router(options)
-      made.push(s)
-      return s
-    },
-    pair(options?: ConstructorParameters<typeof Pair>[0]): Pair {
-      const s = new Pair(options)
-      made.push(s)
-      return s
-    },
+    push: maker(Push),
+    pull: maker(Pull),
+    req: maker(Request),
+    rep: maker(Reply),
+    dealer: maker(Dealer),
+    router: maker(Router),
+    pair: maker(Pair),
   }
 }
 
