@@ -50,6 +50,28 @@ export interface SocketOptions<_S = unknown> {
   immediate?: boolean
   /** ZMQ_BACKLOG: pending-connection queue length of tcp listeners. Default 100. */
   backlog?: number
+  /** ZMQ_SNDBUF: kernel send buffer of each connection in bytes; -1 uses the OS default. Default -1. */
+  sendBufferSize?: number
+  /** ZMQ_RCVBUF: kernel receive buffer of each connection in bytes; -1 uses the OS default. Default -1. */
+  receiveBufferSize?: number
+  /** ZMQ_TOS: IP type-of-service byte (DSCP/ECN) of tcp connections, 0–255. Default 0. */
+  typeOfService?: number
+  /** ZMQ_TCP_MAXRT: ms unacknowledged data may wait before the OS drops the connection (TCP_USER_TIMEOUT); 0 the OS default. */
+  tcpMaxRetransmitTimeout?: number
+  /**
+   * ZMQ_IPV6: `tcp://*:port` binds every IPv6 and IPv4 interface and host names may resolve to
+   * IPv6 addresses. Literal IPv6 addresses (`tcp://[::1]:port`) work either way. Default false.
+   */
+  ipv6?: boolean
+}
+
+/** The option of Dealer, Pull and Push that keeps only the newest message. */
+export interface ConflateOptions {
+  /**
+   * ZMQ_CONFLATE: each peer's incoming and outgoing queue keeps only its newest message (sends
+   * never wait; high-water marks are ignored). Default false.
+   */
+  conflate?: boolean
 }
 
 /** The base of all socket classes. */
@@ -87,6 +109,15 @@ export declare abstract class Socket {
   maxMessageSize: number
   immediate: boolean
   backlog: number
+  sendBufferSize: number
+  receiveBufferSize: number
+  typeOfService: number
+  tcpMaxRetransmitTimeout: number
+  ipv6: boolean
+  /** The security mechanism in use: `null` (NULL, the only one so far). */
+  readonly securityMechanism: null | "plain" | "curve"
+  /** Whether the socket may be used from several threads at once: always false, as in zeromq.js. */
+  readonly threadSafe: boolean
 }
 
 /** A socket that sends. */
@@ -127,7 +158,7 @@ export interface RequestOptions extends RoutingIdOptions {
 }
 
 /** Options of `Dealer`. */
-export interface DealerOptions extends RoutingIdOptions {
+export interface DealerOptions extends RoutingIdOptions, ConflateOptions {
   /** ZMQ_PROBE_ROUTER: send an empty message to each ROUTER peer on connect. Default false. */
   probeRouter?: boolean
 }
@@ -150,13 +181,15 @@ export interface RouterConnectOptions {
 
 /** PUSH (RFC 30): sends round-robin to connected PULL peers; never receives. */
 export declare class Push extends Socket implements Writable {
-  constructor(options?: SocketOptions)
+  constructor(options?: SocketOptions & ConflateOptions)
+  conflate: boolean
   send(message: MessageLike | MessageLike[]): Promise<void>
 }
 
 /** PULL (RFC 30): receives fair-queued from connected PUSH peers; never sends. */
 export declare class Pull extends Socket implements Readable {
-  constructor(options?: SocketOptions)
+  constructor(options?: SocketOptions & ConflateOptions)
+  conflate: boolean
   receive(): Promise<Message[]>
   [Symbol.asyncIterator](): AsyncIterator<Message[], undefined>
 }
@@ -204,6 +237,7 @@ export declare class Dealer extends Duplex {
   constructor(options?: DealerOptions)
   routingId: string | null
   probeRouter: boolean
+  conflate: boolean
 }
 
 /**

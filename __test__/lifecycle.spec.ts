@@ -130,7 +130,7 @@ test("every class and option declared in index.d.ts exists at runtime", (t) => {
   t.deepEqual(classes.sort(), ["Dealer", "Pair", "Proxy", "Pull", "Push", "Reply", "Request", "Router", "Socket"])
   for (const name of classes) t.is(typeof (zmq as Record<string, unknown>)[name], "function", name)
   const optionsOf = (iface: string) => {
-    const block = new RegExp(`interface ${iface}(?:<[^>]*>)?(?: extends \\w+)? \\{([\\s\\S]*?)\\n\\}`).exec(dts)?.[1] ?? ""
+    const block = new RegExp(`interface ${iface}(?:<[^>]*>)?(?: extends [\\w, ]+)? \\{([\\s\\S]*?)\\n\\}`).exec(dts)?.[1] ?? ""
     return [...block.matchAll(/^\s+(\w+)\?:/gm)].map((m) => m[1]).sort()
   }
   const declared = optionsOf("SocketOptions")
@@ -140,10 +140,10 @@ test("every class and option declared in index.d.ts exists at runtime", (t) => {
   const perClass: [new () => zmq.Socket, string[]][] = [
     [zmq.Request, [...optionsOf("RoutingIdOptions"), ...optionsOf("RequestOptions")]],
     [zmq.Reply, optionsOf("RoutingIdOptions")],
-    [zmq.Dealer, [...optionsOf("RoutingIdOptions"), ...optionsOf("DealerOptions")]],
+    [zmq.Dealer, [...optionsOf("RoutingIdOptions"), ...optionsOf("DealerOptions"), ...optionsOf("ConflateOptions")]],
     [zmq.Router, [...optionsOf("RoutingIdOptions"), ...optionsOf("RouterOptions")]],
-    [zmq.Push, declared],
-    [zmq.Pull, declared],
+    [zmq.Push, [...declared, ...optionsOf("ConflateOptions")]],
+    [zmq.Pull, [...declared, ...optionsOf("ConflateOptions")]],
     [zmq.Pair, declared],
   ]
   for (const [Class, names] of perClass) {
@@ -152,6 +152,7 @@ test("every class and option declared in index.d.ts exists at runtime", (t) => {
     for (const name of names) t.true(name in s, `${Class.name}.${name}`)
     // Type-specific options exist only where declared: mandatory is a Router's alone.
     t.is("mandatory" in s, Class === zmq.Router, `${Class.name}.mandatory`)
+    t.is("conflate" in s, [zmq.Dealer, zmq.Pull, zmq.Push].includes(Class as never), `${Class.name}.conflate`)
   }
 })
 

@@ -115,6 +115,16 @@ class Socket {
   get lastEndpoint() {
     return this._native.lastEndpoint
   }
+
+  /** The security mechanism in use: null, the NULL mechanism (the only one so far). */
+  get securityMechanism() {
+    return null
+  }
+
+  /** Whether the socket may be used from several threads at once: never, as in zeromq.js. */
+  get threadSafe() {
+    return false
+  }
 }
 
 /** Defines the engine's option `spec` as a property on `proto`. */

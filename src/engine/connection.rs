@@ -78,8 +78,14 @@ pub(crate) async fn connector(
         if nothing_left(&shared, pipe) {
             return;
         }
-        let timeout = shared.lock().opts.nonzero_ms(Opt::ConnectTimeout);
-        let handshaken = match transport::connect(&endpoint, timeout).await {
+        let (timeout, ipv6) = {
+            let st = shared.lock();
+            (
+                st.opts.nonzero_ms(Opt::ConnectTimeout),
+                st.opts.flag(Opt::Ipv6),
+            )
+        };
+        let handshaken = match transport::connect(&endpoint, timeout, ipv6).await {
             Ok(stream) => serve(shared.clone(), stream, pipe, given.clone(), false).await,
             Err(_) => false,
         };
@@ -130,6 +136,18 @@ pub(crate) async fn serve(
     given: Option<Bytes>,
     as_server: bool,
 ) -> bool {
+    let tuning = {
+        let st = shared.lock();
+        transport::Tuning {
+            send_buffer: st.opts.get(Opt::SendBufferSize),
+            recv_buffer: st.opts.get(Opt::ReceiveBufferSize),
+            tos: st.opts.get(Opt::TypeOfService),
+            max_rt_ms: st.opts.get(Opt::TcpMaxRetransmitTimeout),
+        }
+    };
+    if let Err(e) = stream.tune(&tuning) {
+        warn(&format!("cannot apply socket options to a connection: {e}"));
+    }
     match stream {
         Stream::Tcp(s) => {
             let (r, w) = s.into_split();

@@ -181,7 +181,8 @@ impl State {
                     self.opts.hwm(Opt::SendHighWaterMark),
                     self.opts.hwm(Opt::ReceiveHighWaterMark),
                 );
-                self.pipes.add(out_hwm, in_hwm, true)
+                let conflate = self.opts.flag(Opt::Conflate);
+                self.pipes.add_with(out_hwm, in_hwm, true, conflate)
             }
         };
         if let Some(id) = identity {

@@ -72,6 +72,19 @@ pub enum Opt {
     Relaxed,
     /// ZMQ_REQ_CORRELATE: a REQ tags requests with an id and drops replies that do not match.
     Correlate,
+    /// ZMQ_SNDBUF: the kernel send buffer of each connection in bytes; -1 the OS default.
+    SendBufferSize,
+    /// ZMQ_RCVBUF: the kernel receive buffer of each connection in bytes; -1 the OS default.
+    ReceiveBufferSize,
+    /// ZMQ_TOS: the IP type-of-service (DSCP/ECN) byte of tcp connections.
+    TypeOfService,
+    /// ZMQ_TCP_MAXRT: ms unacknowledged data may wait before the OS drops the connection
+    /// (TCP_USER_TIMEOUT); 0 the OS default.
+    TcpMaxRetransmitTimeout,
+    /// ZMQ_IPV6: `*` binds every IPv6 and IPv4 interface, and names may resolve to IPv6.
+    Ipv6,
+    /// ZMQ_CONFLATE: keep only the latest message per peer, in each direction.
+    Conflate,
 }
 
 const I32: i64 = i32::MAX as i64;
@@ -134,9 +147,15 @@ pub const OPTIONS: &[OptionSpec] = &[
     flag("handover", "ZMQ_ROUTER_HANDOVER", &[T::Router]),
     flag("relaxed", "ZMQ_REQ_RELAXED", &[T::Req]),
     flag("correlate", "ZMQ_REQ_CORRELATE", &[T::Req]),
+    int("sendBufferSize", "ZMQ_SNDBUF", -1, -1, I32),
+    int("receiveBufferSize", "ZMQ_RCVBUF", -1, -1, I32),
+    int("typeOfService", "ZMQ_TOS", 0, 0, 255),
+    int("tcpMaxRetransmitTimeout", "ZMQ_TCP_MAXRT", 0, 0, I32),
+    flag("ipv6", "ZMQ_IPV6", &[]),
+    flag("conflate", "ZMQ_CONFLATE", &[T::Dealer, T::Pull, T::Push]),
 ];
 
-const COUNT: usize = 17;
+const COUNT: usize = 23;
 
 /// Longest routing id (ZMQ_ROUTING_ID): ids travel as a one-byte-length frame in ROUTER envelopes.
 pub const MAX_ROUTING_ID: usize = 255;
@@ -187,6 +206,12 @@ impl Opt {
         Opt::Handover,
         Opt::Relaxed,
         Opt::Correlate,
+        Opt::SendBufferSize,
+        Opt::ReceiveBufferSize,
+        Opt::TypeOfService,
+        Opt::TcpMaxRetransmitTimeout,
+        Opt::Ipv6,
+        Opt::Conflate,
     ];
 
     /// This option's row.

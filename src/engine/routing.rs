@@ -35,6 +35,8 @@ pub struct Pipe {
     retired: bool,
     /// The peer's routing id (ROUTER sockets only; empty otherwise).
     identity: Bytes,
+    /// ZMQ_CONFLATE: each queue keeps only its newest message, so neither side ever waits.
+    conflate: bool,
 }
 
 /// What happened to a message sent to one particular pipe.
@@ -51,7 +53,7 @@ pub enum SendTo {
 impl Pipe {
     /// Whether the inbox has room below the receive high-water mark.
     pub fn inbox_has_room(&self) -> bool {
-        self.inbox.len() < self.in_hwm
+        self.conflate || self.inbox.len() < self.in_hwm
     }
 
     /// Wakes the writer if it is parked.
@@ -77,7 +79,16 @@ impl Pipe {
 
     /// Whether the send queue has room below the high-water mark.
     pub fn out_has_room(&self) -> bool {
-        self.out.messages() < self.out_hwm
+        self.conflate || self.out.messages() < self.out_hwm
+    }
+
+    /// Queues one message for the writer (replacing what is unsent, under conflate).
+    fn queue(&mut self, parts: &[&[u8]]) {
+        if self.conflate {
+            self.out.clear();
+        }
+        self.out.push(parts);
+        self.wake_writer();
     }
 }
 
@@ -95,6 +106,17 @@ pub struct Pipes {
 impl Pipes {
     /// Adds a pipe with the given high-water marks (`usize::MAX`: unlimited).
     pub fn add(&mut self, out_hwm: usize, in_hwm: usize, live: bool) -> PipeId {
+        self.add_with(out_hwm, in_hwm, live, false)
+    }
+
+    /// `add`, with ZMQ_CONFLATE's keep-only-the-newest queues when `conflate`.
+    pub fn add_with(
+        &mut self,
+        out_hwm: usize,
+        in_hwm: usize,
+        live: bool,
+        conflate: bool,
+    ) -> PipeId {
         self.next_id += 1;
         let id = self.next_id;
         let pipe = Pipe {
@@ -108,6 +130,7 @@ impl Pipes {
             live,
             retired: false,
             identity: Bytes::new(),
+            conflate,
         };
         self.map.insert(id, pipe);
         self.order.push(id);
@@ -216,8 +239,7 @@ impl Pipes {
             let id = self.order[index];
             if let Some(pipe) = self.map.get_mut(&id) {
                 if pipe.out_has_room() {
-                    pipe.out.push(parts);
-                    pipe.wake_writer();
+                    pipe.queue(parts);
                     self.next_out = (index + 1) % n;
                     return Some(id);
                 }
@@ -233,8 +255,7 @@ impl Pipes {
                 if !pipe.out_has_room() {
                     return SendTo::Full;
                 }
-                pipe.out.push(parts);
-                pipe.wake_writer();
+                pipe.queue(parts);
                 SendTo::Queued
             }
             _ => SendTo::Gone,
@@ -252,7 +273,14 @@ impl Pipes {
             return;
         };
         let was_empty = pipe.inbox.is_empty();
-        pipe.inbox.extend(msgs);
+        if pipe.conflate {
+            if let Some(newest) = msgs.into_iter().last() {
+                pipe.inbox.clear();
+                pipe.inbox.push_back(newest);
+            }
+        } else {
+            pipe.inbox.extend(msgs);
+        }
         if was_empty && !pipe.inbox.is_empty() {
             self.ready.push_back(id);
         }
@@ -378,6 +406,21 @@ mod tests {
         let b = pipes.add(10, 10, true);
         pipes.retire(b);
         assert!(pipes.is_empty());
+    }
+
+    #[test]
+    fn conflated_pipes_keep_only_the_newest_message() {
+        let mut pipes = Pipes::default();
+        let a = pipes.add_with(1, 1, true, true);
+        for text in ["1", "2", "3"] {
+            assert_eq!(pipes.send_round_robin(&[text.as_bytes()]), Some(a));
+        }
+        assert_eq!(wire(&mut pipes, a), vec![0, 1, b'3']);
+        pipes.deliver(a, vec![msg("x"), msg("y")]);
+        pipes.deliver(a, vec![msg("z")]);
+        assert!(pipes.get_mut(a).unwrap().inbox_has_room());
+        assert_eq!(pipes.recv_fair(), Some((a, msg("z"))));
+        assert_eq!(pipes.recv_fair(), None);
     }
 
     #[test]

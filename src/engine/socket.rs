@@ -134,8 +134,11 @@ impl Socket {
         let given = addr.to_owned();
         let (tx, rx) = oneshot::channel();
         self.shared.rt.spawn(async move {
-            let backlog = shared.lock().opts.get(Opt::Backlog) as u32;
-            let result = super::transport::bind(&endpoint, backlog).await;
+            let (backlog, ipv6) = {
+                let st = shared.lock();
+                (st.opts.get(Opt::Backlog) as u32, st.opts.flag(Opt::Ipv6))
+            };
+            let result = super::transport::bind(&endpoint, backlog, ipv6).await;
             let mut st = shared.lock();
             let outcome = match result {
                 Err(e) => Err(e),
@@ -203,7 +206,8 @@ impl Socket {
                 st.opts.hwm(Opt::ReceiveHighWaterMark),
             );
             let named = named.cloned();
-            let pipe = st.pipes.add(out_hwm, in_hwm, false);
+            let conflate = st.opts.flag(Opt::Conflate);
+            let pipe = st.pipes.add_with(out_hwm, in_hwm, false, conflate);
             if let Some(id) = named {
                 st.pipes.set_identity(pipe, id);
             }

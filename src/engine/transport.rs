@@ -4,7 +4,7 @@
 use super::endpoint::{tcp_endpoint_text, Endpoint, Host, IpcPath};
 use super::error::{EngineError, Result};
 use std::io;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::os::linux::net::SocketAddrExt;
 use std::os::unix::fs::FileTypeExt;
 use std::path::PathBuf;
@@ -18,6 +18,50 @@ pub enum Stream {
     Tcp(TcpStream),
     /// A Unix domain socket.
     Unix(UnixStream),
+}
+
+/// Per-connection kernel settings from the socket's options (ZMQ_SNDBUF, ZMQ_RCVBUF, ZMQ_TOS,
+/// ZMQ_TCP_MAXRT); negative or zero values leave the OS default.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Tuning {
+    /// SO_SNDBUF in bytes, when positive.
+    pub send_buffer: i64,
+    /// SO_RCVBUF in bytes, when positive.
+    pub recv_buffer: i64,
+    /// IP_TOS / IPV6_TCLASS byte (tcp only), when positive.
+    pub tos: i64,
+    /// TCP_USER_TIMEOUT in ms (tcp only), when positive.
+    pub max_rt_ms: i64,
+}
+
+impl Stream {
+    /// Applies `tuning` to the connection.
+    pub fn tune(&self, tuning: &Tuning) -> io::Result<()> {
+        let sock = match self {
+            Stream::Tcp(s) => socket2::SockRef::from(s),
+            Stream::Unix(s) => socket2::SockRef::from(s),
+        };
+        if let Ok(size) = usize::try_from(tuning.send_buffer) {
+            sock.set_send_buffer_size(size)?;
+        }
+        if let Ok(size) = usize::try_from(tuning.recv_buffer) {
+            sock.set_recv_buffer_size(size)?;
+        }
+        if let Stream::Tcp(s) = self {
+            if tuning.tos > 0 {
+                let tos = tuning.tos as u32;
+                match s.local_addr()? {
+                    SocketAddr::V4(_) => sock.set_tos_v4(tos)?,
+                    SocketAddr::V6(_) => sock.set_tclass_v6(tos)?,
+                }
+            }
+            if tuning.max_rt_ms > 0 {
+                let limit = Duration::from_millis(tuning.max_rt_ms as u64);
+                sock.set_tcp_user_timeout(Some(limit))?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A bound listener, with what must be cleaned up when it closes.
@@ -57,21 +101,26 @@ impl Drop for Listener {
     }
 }
 
-/// Binds a listener for a parsed endpoint.
-pub async fn bind(endpoint: &Endpoint, backlog: u32) -> Result<Listener> {
+/// Binds a listener for a parsed endpoint. With `ipv6` (ZMQ_IPV6), `*` is every IPv6 and IPv4
+/// interface and names may resolve to IPv6 addresses.
+pub async fn bind(endpoint: &Endpoint, backlog: u32, ipv6: bool) -> Result<Listener> {
     match endpoint {
-        Endpoint::Tcp { host, port } => bind_tcp(host, *port, backlog).await,
+        Endpoint::Tcp { host, port } => bind_tcp(host, *port, backlog, ipv6).await,
         Endpoint::Ipc(path) => bind_ipc(path.as_ref(), backlog).await,
     }
 }
 
-async fn resolve(host: &Host, port: u16) -> io::Result<Vec<SocketAddr>> {
+/// The addresses `host` stands for. Without `ipv6`, `*` is IPv4's and names keep their IPv4
+/// addresses only, as libzmq does; a literal IPv6 address is used as given either way.
+async fn resolve(host: &Host, port: u16, ipv6: bool) -> io::Result<Vec<SocketAddr>> {
     Ok(match host {
+        Host::Any if ipv6 => vec![SocketAddr::new(IpAddr::V6(Ipv6Addr::UNSPECIFIED), port)],
         Host::Any => vec![SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), port)],
         Host::Ip(ip) => vec![SocketAddr::new(*ip, port)],
         Host::Name(name) => {
             let mut addrs: Vec<SocketAddr> = tokio::net::lookup_host((name.as_str(), port))
                 .await?
+                .filter(|a| ipv6 || a.is_ipv4())
                 .collect();
             // IPv4 first: a name like "localhost" should reach a peer bound on 0.0.0.0 or 127.0.0.1.
             addrs.sort_by_key(|a| a.is_ipv6());
@@ -80,8 +129,8 @@ async fn resolve(host: &Host, port: u16) -> io::Result<Vec<SocketAddr>> {
     })
 }
 
-async fn bind_tcp(host: &Host, port: u16, backlog: u32) -> Result<Listener> {
-    let addrs = resolve(host, port)
+async fn bind_tcp(host: &Host, port: u16, backlog: u32, ipv6: bool) -> Result<Listener> {
+    let addrs = resolve(host, port, ipv6)
         .await
         .map_err(|_| EngineError::NoSuchDevice)?;
     let addr = *addrs.first().ok_or(EngineError::NoSuchDevice)?;
@@ -94,6 +143,12 @@ async fn bind_tcp(host: &Host, port: u16, backlog: u32) -> Result<Listener> {
     socket
         .set_reuseaddr(true)
         .map_err(|e| EngineError::from(&e))?;
+    if addr.is_ipv6() && addr.ip().is_unspecified() {
+        // `[::]` takes IPv4 peers too (as IPv4-mapped addresses), whatever the system default.
+        socket2::SockRef::from(&socket)
+            .set_only_v6(false)
+            .map_err(|e| EngineError::from(&e))?;
+    }
     socket
         .bind(addr)
         .map_err(|e| EngineError::from_bind_io(&e))?;
@@ -183,13 +238,18 @@ async fn remove_if_stale(file: &PathBuf) -> Result<()> {
     }
 }
 
-/// Opens one connection to a connect-side endpoint (one attempt; the caller retries).
-pub async fn connect(endpoint: &Endpoint, timeout: Option<Duration>) -> io::Result<Stream> {
+/// Opens one connection to a connect-side endpoint (one attempt; the caller retries). `ipv6` as
+/// for `bind`.
+pub async fn connect(
+    endpoint: &Endpoint,
+    timeout: Option<Duration>,
+    ipv6: bool,
+) -> io::Result<Stream> {
     let attempt = async {
         match endpoint {
             Endpoint::Tcp { host, port } => {
                 let mut last = io::Error::new(io::ErrorKind::NotFound, "host did not resolve");
-                for addr in resolve(host, *port).await? {
+                for addr in resolve(host, *port, ipv6).await? {
                     match TcpStream::connect(addr).await {
                         Ok(s) => {
                             s.set_nodelay(true)?;
@@ -218,5 +278,47 @@ pub async fn connect(endpoint: &Endpoint, timeout: Option<Duration>) -> io::Resu
             .await
             .unwrap_or_else(|_| Err(io::Error::from(io::ErrorKind::TimedOut))),
         None => attempt.await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn tuning_reaches_the_kernel() {
+        let listener = bind(
+            &Endpoint::parse("tcp://127.0.0.1:*", super::super::endpoint::Use::Bind).unwrap(),
+            10,
+            false,
+        )
+        .await
+        .unwrap();
+        let target =
+            Endpoint::parse(&listener.endpoint, super::super::endpoint::Use::Connect).unwrap();
+        let (client, server) = tokio::join!(connect(&target, None, false), listener.accept());
+        let (client, _server) = (client.unwrap(), server.unwrap());
+        let tuning = Tuning {
+            send_buffer: 32768,
+            recv_buffer: 32768,
+            tos: 0x10,
+            max_rt_ms: 4000,
+        };
+        client.tune(&tuning).unwrap();
+        let Stream::Tcp(s) = &client else {
+            panic!("a tcp stream")
+        };
+        let sock = socket2::SockRef::from(s);
+        // Linux doubles the buffer sizes it is given (for bookkeeping).
+        assert!(sock.send_buffer_size().unwrap() >= 32768);
+        assert!(sock.recv_buffer_size().unwrap() >= 32768);
+        assert_eq!(sock.tos_v4().unwrap(), 0x10);
+        assert_eq!(
+            sock.tcp_user_timeout().unwrap(),
+            Some(Duration::from_millis(4000))
+        );
+        // Zero and negative values leave the defaults alone.
+        client.tune(&Tuning::default()).unwrap();
+        assert_eq!(sock.tos_v4().unwrap(), 0x10);
     }
 }
