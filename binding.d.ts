@@ -62,6 +62,10 @@ export declare class BindingSocket {
   waitReadable(): Promise<void>
   /** Reads an option by its zeromq.js name. */
   getOption(name: string): number | boolean
+  /** Reads a text option (`socksProxy`, `interface`, `tcpAcceptFilter`); null when unset. */
+  getTextOption(name: string): string | null
+  /** Writes a text option; null clears it (a `tcpAcceptFilter` value adds a range). */
+  setTextOption(name: string, value?: string | undefined | null): void
   /** Writes an option by its zeromq.js name (numbers must be integers; booleans for flags). */
   setOption(name: string, value: number | boolean): void
   /**
@@ -85,7 +89,7 @@ export interface BindingOptionInfo {
   name: string
   /** libzmq constant, for example `ZMQ_SNDHWM`. */
   zmq: string
-  /** `"number"` or `"boolean"`. */
+  /** `"number"`, `"boolean"` or `"string"` (text options default to null). */
   kind: string
   /** Default value. */
   defaultValue: number

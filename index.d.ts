@@ -63,6 +63,31 @@ export interface SocketOptions<_S = unknown> {
    * IPv6 addresses. Literal IPv6 addresses (`tcp://[::1]:port`) work either way. Default false.
    */
   ipv6?: boolean
+  /**
+   * ZMQ_SOCKS_PROXY: `host:port` of a SOCKS5 proxy (no authentication) that outgoing tcp
+   * connections go through; host names in endpoints are passed to the proxy unresolved. Default null.
+   */
+  socksProxy?: string | Buffer | null
+  /** ZMQ_BINDTODEVICE: network interface tcp sockets are bound to (Linux, needs root or CAP_NET_RAW). Default null. */
+  interface?: string | Buffer | null
+  /**
+   * ZMQ_TCP_ACCEPT_FILTER: each value set (an IPv4 or IPv6 CIDR, or one address) adds a range that
+   * accepted tcp connections must come from; `null` clears them. Reads back as the ranges joined by
+   * `,` (zeromq.js throws). Default null: every address.
+   */
+  tcpAcceptFilter?: string | Buffer | null
+  /** ZMQ_AFFINITY: I/O thread bitmask. Stored only: there is one I/O thread (as in zeromq.js's default context). Default 0. */
+  affinity?: number
+  /** ZMQ_RATE: multicast rate in kbit/s. Stored only: pgm/epgm are not supported (nor in zeromq.js's prebuilt libzmq). Default 100. */
+  rate?: number
+  /** ZMQ_RECOVERY_IVL: multicast recovery window in ms. Stored only (pgm/epgm). Default 10000. */
+  recoveryInterval?: number
+  /** ZMQ_MULTICAST_HOPS: multicast time-to-live. Stored only (pgm/epgm). Default 1. */
+  multicastHops?: number
+  /** ZMQ_MULTICAST_MAXTPDU: largest multicast transport data unit. Stored only (pgm/epgm). Default 1500. */
+  multicastMaxTransportDataUnit?: number
+  /** ZMQ_LOOPBACK_FASTPATH: a Windows loopback optimisation; ignored elsewhere, as by libzmq. Default false. */
+  loopbackFastPath?: boolean
 }
 
 /** The option of Dealer, Pull and Push that keeps only the newest message. */
@@ -114,6 +139,18 @@ export declare abstract class Socket {
   typeOfService: number
   tcpMaxRetransmitTimeout: number
   ipv6: boolean
+  get socksProxy(): string | null
+  set socksProxy(value: string | Buffer | null)
+  get interface(): string | null
+  set interface(value: string | Buffer | null)
+  get tcpAcceptFilter(): string | null
+  set tcpAcceptFilter(value: string | Buffer | null)
+  affinity: number
+  rate: number
+  recoveryInterval: number
+  multicastHops: number
+  multicastMaxTransportDataUnit: number
+  loopbackFastPath: boolean
   /** The security mechanism in use: `null` (NULL, the only one so far). */
   readonly securityMechanism: null | "plain" | "curve"
   /** Whether the socket may be used from several threads at once: always false, as in zeromq.js. */

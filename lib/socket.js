@@ -130,6 +130,10 @@ class Socket {
 /** Defines the engine's option `spec` as a property on `proto`. */
 function defineOption(proto, spec) {
   const { name, kind } = spec
+  if (kind === "string") {
+    defineTextOption(proto, name)
+    return
+  }
   Object.defineProperty(proto, name, {
     enumerable: true,
     configurable: true,
@@ -139,6 +143,22 @@ function defineOption(proto, spec) {
     set(value) {
       if (typeof value !== kind) throw new TypeError(`Option value must be a ${kind}`)
       this._native.setOption(name, value)
+    },
+  })
+}
+
+/** A text option (`socksProxy`, `interface`, `tcpAcceptFilter`): string, Buffer or null. */
+function defineTextOption(proto, name) {
+  Object.defineProperty(proto, name, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      return this._native.getTextOption(name)
+    },
+    set(value) {
+      if (value instanceof Uint8Array) value = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("utf8")
+      if (value !== null && typeof value !== "string") throw new TypeError("Option value must be a string or buffer")
+      this._native.setTextOption(name, value)
     },
   })
 }

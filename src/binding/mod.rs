@@ -19,7 +19,7 @@ pub struct BindingOptionInfo {
     pub name: String,
     /// libzmq constant, for example `ZMQ_SNDHWM`.
     pub zmq: String,
-    /// `"number"` or `"boolean"`.
+    /// `"number"`, `"boolean"` or `"string"` (text options default to null).
     pub kind: String,
     /// Default value.
     pub default_value: f64,
@@ -30,6 +30,15 @@ pub struct BindingOptionInfo {
 /// The option table, so that JS defines exactly the options the engine validates.
 #[napi(catch_unwind)]
 pub fn option_table() -> Vec<BindingOptionInfo> {
+    let text = crate::engine::TextOpt::ALL
+        .iter()
+        .map(|(_, name, zmq)| BindingOptionInfo {
+            name: (*name).to_owned(),
+            zmq: (*zmq).to_owned(),
+            kind: "string".to_owned(),
+            default_value: 0.0,
+            only: Vec::new(),
+        });
     crate::engine::OPTIONS
         .iter()
         .map(|spec| BindingOptionInfo {
@@ -43,6 +52,7 @@ pub fn option_table() -> Vec<BindingOptionInfo> {
             default_value: spec.default as f64,
             only: spec.only.iter().map(|t| t.info().name.to_owned()).collect(),
         })
+        .chain(text)
         .collect()
 }
 

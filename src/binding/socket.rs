@@ -3,7 +3,7 @@
 
 use super::convert::{pack, to_msg, OWN_BUFFER};
 use super::errors::{promise, type_error, zmq_error};
-use crate::engine::{Msg, Opt, OptionKind, Socket, SocketType};
+use crate::engine::{Msg, Opt, OptionKind, Socket, SocketType, TextOpt};
 use bytes::Bytes;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -206,6 +206,24 @@ impl BindingSocket {
             OptionKind::Bool => Either::B(value != 0),
             OptionKind::Int => Either::A(value as f64),
         })
+    }
+
+    /// Reads a text option (`socksProxy`, `interface`, `tcpAcceptFilter`); null when unset.
+    #[napi(catch_unwind)]
+    pub fn get_text_option(&self, env: &Env, name: String) -> Result<Option<String>> {
+        let opt = TextOpt::by_name(&name).ok_or_else(|| type_error("Unknown option"))?;
+        self.socket
+            .get_text_option(opt)
+            .map_err(|e| zmq_error(env, &e, None))
+    }
+
+    /// Writes a text option; null clears it (a `tcpAcceptFilter` value adds a range).
+    #[napi(catch_unwind)]
+    pub fn set_text_option(&self, env: &Env, name: String, value: Option<String>) -> Result<()> {
+        let opt = TextOpt::by_name(&name).ok_or_else(|| type_error("Unknown option"))?;
+        self.socket
+            .set_text_option(opt, value.as_deref())
+            .map_err(|e| zmq_error(env, &e, None))
     }
 
     /// Writes an option by its zeromq.js name (numbers must be integers; booleans for flags).

@@ -46,6 +46,7 @@ enum End {
 pub(crate) async fn accept_loop(shared: Arc<Shared>, endpoint: u64, listener: Listener) {
     loop {
         match listener.accept().await {
+            Ok(stream) if !admitted(&shared, &stream) => drop(stream),
             Ok(stream) => {
                 let conn = serve(shared.clone(), stream, None, None, true);
                 shared.spawn_task(endpoint, false, async move {
@@ -58,6 +59,14 @@ pub(crate) async fn accept_loop(shared: Arc<Shared>, endpoint: u64, listener: Li
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
         }
+    }
+}
+
+/// Whether the socket's ZMQ_TCP_ACCEPT_FILTER ranges let this accepted connection in.
+fn admitted(shared: &Shared, stream: &Stream) -> bool {
+    match stream.peer_ip() {
+        Some(ip) => super::netfilter::admits(shared.lock().opts.accept_filters(), ip),
+        None => true,
     }
 }
 
@@ -78,14 +87,11 @@ pub(crate) async fn connector(
         if nothing_left(&shared, pipe) {
             return;
         }
-        let (timeout, ipv6) = {
+        let (timeout, net) = {
             let st = shared.lock();
-            (
-                st.opts.nonzero_ms(Opt::ConnectTimeout),
-                st.opts.flag(Opt::Ipv6),
-            )
+            (st.opts.nonzero_ms(Opt::ConnectTimeout), st.opts.net())
         };
-        let handshaken = match transport::connect(&endpoint, timeout, ipv6).await {
+        let handshaken = match transport::connect(&endpoint, timeout, &net).await {
             Ok(stream) => serve(shared.clone(), stream, pipe, given.clone(), false).await,
             Err(_) => false,
         };

@@ -7,6 +7,7 @@ pub mod endpoint;
 pub mod error;
 pub mod handshake;
 pub mod kind;
+pub mod netfilter;
 pub mod options;
 pub mod outqueue;
 pub mod proxy;
@@ -15,12 +16,13 @@ pub mod routing;
 pub mod runtime;
 mod shared;
 pub mod socket;
+pub mod socks;
 #[cfg(test)]
 mod test_util;
 pub mod transport;
 
 pub use error::{EngineError, Result};
 pub use kind::SocketType;
-pub use options::{Opt, OptionKind, OPTIONS};
+pub use options::{Opt, OptionKind, TextOpt, OPTIONS};
 pub use routing::Msg;
 pub use socket::Socket;

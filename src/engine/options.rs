@@ -1,8 +1,10 @@
 //! Engine layer: socket options. `OPTIONS` is the single table of names, ZMQ constants, types,
 //! ranges and defaults; the binding and the TypeScript layer derive their option properties from it.
 
+use super::endpoint::{Endpoint, Host, Use};
 use super::error::{EngineError, Result};
 use super::kind::SocketType;
+use super::netfilter::Cidr;
 use bytes::Bytes;
 use std::time::Duration;
 
@@ -85,6 +87,53 @@ pub enum Opt {
     Ipv6,
     /// ZMQ_CONFLATE: keep only the latest message per peer, in each direction.
     Conflate,
+    /// ZMQ_AFFINITY: I/O thread bitmask. Stored only: the engine has one I/O thread (as
+    /// zeromq.js's default context has).
+    Affinity,
+    /// ZMQ_RATE: multicast data rate in kbit/s. Stored only: affects pgm/epgm, which zeromq-rs
+    /// (like zeromq.js's prebuilt libzmq) does not have.
+    Rate,
+    /// ZMQ_RECOVERY_IVL: multicast recovery window in ms. Stored only (pgm/epgm).
+    RecoveryInterval,
+    /// ZMQ_MULTICAST_HOPS: multicast time-to-live. Stored only (pgm/epgm).
+    MulticastHops,
+    /// ZMQ_MULTICAST_MAXTPDU: largest multicast transport data unit. Stored only (pgm/epgm).
+    MulticastMaxTransportDataUnit,
+    /// ZMQ_LOOPBACK_FASTPATH: a Windows loopback optimisation; libzmq ignores it elsewhere too.
+    LoopbackFastPath,
+}
+
+/// Options whose value is text (or a list of texts), kept apart from the numeric table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextOpt {
+    /// ZMQ_SOCKS_PROXY: `host:port` of a SOCKS5 proxy tcp connections go through.
+    SocksProxy,
+    /// ZMQ_BINDTODEVICE: the network interface tcp sockets are bound to (Linux; needs CAP_NET_RAW).
+    Interface,
+    /// ZMQ_TCP_ACCEPT_FILTER: each value set adds an address range accepted connections must
+    /// come from; `None` clears them.
+    TcpAcceptFilter,
+}
+
+impl TextOpt {
+    /// Every text option, with its zeromq.js name and libzmq constant.
+    pub const ALL: [(TextOpt, &'static str, &'static str); 3] = [
+        (TextOpt::SocksProxy, "socksProxy", "ZMQ_SOCKS_PROXY"),
+        (TextOpt::Interface, "interface", "ZMQ_BINDTODEVICE"),
+        (
+            TextOpt::TcpAcceptFilter,
+            "tcpAcceptFilter",
+            "ZMQ_TCP_ACCEPT_FILTER",
+        ),
+    ];
+
+    /// Looks a text option up by its zeromq.js name.
+    pub fn by_name(name: &str) -> Option<TextOpt> {
+        Self::ALL
+            .iter()
+            .find(|(_, n, _)| *n == name)
+            .map(|(o, _, _)| *o)
+    }
 }
 
 const I32: i64 = i32::MAX as i64;
@@ -153,9 +202,21 @@ pub const OPTIONS: &[OptionSpec] = &[
     int("tcpMaxRetransmitTimeout", "ZMQ_TCP_MAXRT", 0, 0, I32),
     flag("ipv6", "ZMQ_IPV6", &[]),
     flag("conflate", "ZMQ_CONFLATE", &[T::Dealer, T::Pull, T::Push]),
+    int("affinity", "ZMQ_AFFINITY", 0, 0, i64::MAX),
+    int("rate", "ZMQ_RATE", 100, 1, I32),
+    int("recoveryInterval", "ZMQ_RECOVERY_IVL", 10_000, 0, I32),
+    int("multicastHops", "ZMQ_MULTICAST_HOPS", 1, 1, I32),
+    int(
+        "multicastMaxTransportDataUnit",
+        "ZMQ_MULTICAST_MAXTPDU",
+        1500,
+        0,
+        I32,
+    ),
+    flag("loopbackFastPath", "ZMQ_LOOPBACK_FASTPATH", &[]),
 ];
 
-const COUNT: usize = 23;
+const COUNT: usize = 29;
 
 /// Longest routing id (ZMQ_ROUTING_ID): ids travel as a one-byte-length frame in ROUTER envelopes.
 pub const MAX_ROUTING_ID: usize = 255;
@@ -166,6 +227,12 @@ pub struct Options {
     values: [i64; COUNT],
     /// ZMQ_ROUTING_ID: the id this socket announces to ROUTER peers (1 to 255 bytes).
     routing_id: Option<Bytes>,
+    /// ZMQ_SOCKS_PROXY, parsed.
+    socks_proxy: Option<(Host, u16)>,
+    /// ZMQ_BINDTODEVICE.
+    interface: Option<String>,
+    /// ZMQ_TCP_ACCEPT_FILTER ranges, in the order set.
+    accept_filters: Vec<Cidr>,
 }
 
 impl Default for Options {
@@ -177,6 +244,9 @@ impl Default for Options {
         Self {
             values,
             routing_id: None,
+            socks_proxy: None,
+            interface: None,
+            accept_filters: Vec::new(),
         }
     }
 }
@@ -212,6 +282,12 @@ impl Opt {
         Opt::TcpMaxRetransmitTimeout,
         Opt::Ipv6,
         Opt::Conflate,
+        Opt::Affinity,
+        Opt::Rate,
+        Opt::RecoveryInterval,
+        Opt::MulticastHops,
+        Opt::MulticastMaxTransportDataUnit,
+        Opt::LoopbackFastPath,
     ];
 
     /// This option's row.
@@ -288,6 +364,80 @@ impl Options {
         Ok(())
     }
 
+    /// A text option: `None` when unset (the accept filters joined by `,`).
+    pub fn get_text(&self, opt: TextOpt) -> Option<String> {
+        match opt {
+            TextOpt::SocksProxy => self.socks_proxy.as_ref().map(|(host, port)| match host {
+                Host::Ip(std::net::IpAddr::V6(ip)) => format!("[{ip}]:{port}"),
+                Host::Ip(ip) => format!("{ip}:{port}"),
+                Host::Name(name) => format!("{name}:{port}"),
+                Host::Any => format!("*:{port}"),
+            }),
+            TextOpt::Interface => self.interface.clone(),
+            TextOpt::TcpAcceptFilter if self.accept_filters.is_empty() => None,
+            TextOpt::TcpAcceptFilter => Some(
+                self.accept_filters
+                    .iter()
+                    .map(Cidr::to_string)
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+        }
+    }
+
+    /// Sets a text option (`None` or an empty text clears it; a filter is added). `EINVAL` for a
+    /// proxy that is not `host:port`, an interface name longer than 15 bytes, or a bad range.
+    pub fn set_text(&mut self, opt: TextOpt, value: Option<&str>) -> Result<()> {
+        let value = value.filter(|v| !v.is_empty());
+        match (opt, value) {
+            (TextOpt::SocksProxy, None) => self.socks_proxy = None,
+            (TextOpt::SocksProxy, Some(text)) => {
+                match Endpoint::parse(&format!("tcp://{text}"), Use::Connect)? {
+                    Endpoint::Tcp { host, port } if port != 0 => {
+                        self.socks_proxy = Some((host, port))
+                    }
+                    _ => return Err(EngineError::InvalidArgument),
+                }
+            }
+            (TextOpt::Interface, None) => self.interface = None,
+            (TextOpt::Interface, Some(name)) => {
+                if name.len() > 15 || name.contains('\0') {
+                    return Err(EngineError::InvalidArgument);
+                }
+                self.interface = Some(name.to_owned());
+            }
+            (TextOpt::TcpAcceptFilter, None) => self.accept_filters.clear(),
+            (TextOpt::TcpAcceptFilter, Some(range)) => {
+                self.accept_filters.push(Cidr::parse(range)?)
+            }
+        }
+        Ok(())
+    }
+
+    /// The SOCKS5 proxy tcp connections go through, if any.
+    pub fn socks_proxy(&self) -> Option<&(Host, u16)> {
+        self.socks_proxy.as_ref()
+    }
+
+    /// How this socket reaches tcp endpoints.
+    pub fn net(&self) -> super::transport::Net {
+        super::transport::Net {
+            ipv6: self.flag(Opt::Ipv6),
+            interface: self.interface.clone(),
+            socks: self.socks_proxy.clone(),
+        }
+    }
+
+    /// The interface tcp sockets are bound to, if any.
+    pub fn interface(&self) -> Option<&str> {
+        self.interface.as_deref()
+    }
+
+    /// The ranges accepted tcp connections must come from (empty: any).
+    pub fn accept_filters(&self) -> &[Cidr] {
+        &self.accept_filters
+    }
+
     /// `maxMessageSize` as a byte limit.
     pub fn max_message_size(&self) -> Option<u64> {
         u64::try_from(self.get(Opt::MaxMessageSize)).ok()
@@ -308,6 +458,50 @@ mod tests {
         assert!(Opt::Mandatory.applies_to(SocketType::Router));
         assert!(!Opt::Mandatory.applies_to(SocketType::Dealer));
         assert!(Opt::Linger.applies_to(SocketType::Pair));
+    }
+
+    #[test]
+    fn text_options_validate_and_clear() {
+        let mut o = Options::default();
+        assert_eq!(o.get_text(TextOpt::SocksProxy), None);
+        o.set_text(TextOpt::SocksProxy, Some("proxy.example:1080"))
+            .unwrap();
+        assert_eq!(
+            o.get_text(TextOpt::SocksProxy).as_deref(),
+            Some("proxy.example:1080")
+        );
+        o.set_text(TextOpt::SocksProxy, Some("[::1]:1080")).unwrap();
+        assert_eq!(
+            o.get_text(TextOpt::SocksProxy).as_deref(),
+            Some("[::1]:1080")
+        );
+        for bad in ["no-port", "host:0", "host:99999", "*:1080"] {
+            let err = o.set_text(TextOpt::SocksProxy, Some(bad)).unwrap_err();
+            assert_eq!(err.code(), "EINVAL", "{bad}");
+        }
+        o.set_text(TextOpt::SocksProxy, None).unwrap();
+        assert_eq!(o.socks_proxy(), None);
+        o.set_text(TextOpt::Interface, Some("lo")).unwrap();
+        assert_eq!(o.interface(), Some("lo"));
+        assert!(o
+            .set_text(TextOpt::Interface, Some("a-very-long-ifname"))
+            .is_err());
+        o.set_text(TextOpt::Interface, Some("")).unwrap();
+        assert_eq!(o.interface(), None);
+        o.set_text(TextOpt::TcpAcceptFilter, Some("127.0.0.1"))
+            .unwrap();
+        o.set_text(TextOpt::TcpAcceptFilter, Some("10.0.0.0/8"))
+            .unwrap();
+        assert_eq!(
+            o.get_text(TextOpt::TcpAcceptFilter).as_deref(),
+            Some("127.0.0.1/32,10.0.0.0/8")
+        );
+        assert!(o
+            .set_text(TextOpt::TcpAcceptFilter, Some("10.0.0.0/99"))
+            .is_err());
+        o.set_text(TextOpt::TcpAcceptFilter, None).unwrap();
+        assert!(o.accept_filters().is_empty());
+        assert_eq!(TextOpt::by_name("interface"), Some(TextOpt::Interface));
     }
 
     #[test]

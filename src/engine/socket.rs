@@ -101,6 +101,24 @@ impl Socket {
         st.opts.set_routing_id(id)
     }
 
+    /// Reads a text option (`ENOTSOCK` once closed).
+    pub fn get_text_option(&self, opt: super::options::TextOpt) -> Result<Option<String>> {
+        let st = self.shared.lock();
+        if st.closed {
+            return Err(EngineError::NotSocket);
+        }
+        Ok(st.opts.get_text(opt))
+    }
+
+    /// Writes a text option (`EINVAL` if malformed, `ENOTSOCK` once closed).
+    pub fn set_text_option(&self, opt: super::options::TextOpt, value: Option<&str>) -> Result<()> {
+        let mut st = self.shared.lock();
+        if st.closed {
+            return Err(EngineError::NotSocket);
+        }
+        st.opts.set_text(opt, value)
+    }
+
     /// Whether the socket is open and has at least one bound or connected endpoint.
     pub fn is_attached(&self) -> bool {
         let st = self.shared.lock();
@@ -134,11 +152,11 @@ impl Socket {
         let given = addr.to_owned();
         let (tx, rx) = oneshot::channel();
         self.shared.rt.spawn(async move {
-            let (backlog, ipv6) = {
+            let (backlog, net) = {
                 let st = shared.lock();
-                (st.opts.get(Opt::Backlog) as u32, st.opts.flag(Opt::Ipv6))
+                (st.opts.get(Opt::Backlog) as u32, st.opts.net())
             };
-            let result = super::transport::bind(&endpoint, backlog, ipv6).await;
+            let result = super::transport::bind(&endpoint, backlog, &net).await;
             let mut st = shared.lock();
             let outcome = match result {
                 Err(e) => Err(e),

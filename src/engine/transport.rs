@@ -35,6 +35,14 @@ pub struct Tuning {
 }
 
 impl Stream {
+    /// The peer's IP address (tcp only).
+    pub fn peer_ip(&self) -> Option<IpAddr> {
+        match self {
+            Stream::Tcp(s) => s.peer_addr().ok().map(|a| a.ip()),
+            Stream::Unix(_) => None,
+        }
+    }
+
     /// Applies `tuning` to the connection.
     pub fn tune(&self, tuning: &Tuning) -> io::Result<()> {
         let sock = match self {
@@ -62,6 +70,17 @@ impl Stream {
         }
         Ok(())
     }
+}
+
+/// How tcp endpoints are reached: from ZMQ_IPV6, ZMQ_BINDTODEVICE and ZMQ_SOCKS_PROXY.
+#[derive(Debug, Clone, Default)]
+pub struct Net {
+    /// `*` is every IPv6 and IPv4 interface, and names may resolve to IPv6.
+    pub ipv6: bool,
+    /// The network interface tcp sockets are bound to.
+    pub interface: Option<String>,
+    /// A SOCKS5 proxy outgoing tcp connections go through.
+    pub socks: Option<(Host, u16)>,
 }
 
 /// A bound listener, with what must be cleaned up when it closes.
@@ -101,11 +120,10 @@ impl Drop for Listener {
     }
 }
 
-/// Binds a listener for a parsed endpoint. With `ipv6` (ZMQ_IPV6), `*` is every IPv6 and IPv4
-/// interface and names may resolve to IPv6 addresses.
-pub async fn bind(endpoint: &Endpoint, backlog: u32, ipv6: bool) -> Result<Listener> {
+/// Binds a listener for a parsed endpoint, as `net` says tcp endpoints are reached.
+pub async fn bind(endpoint: &Endpoint, backlog: u32, net: &Net) -> Result<Listener> {
     match endpoint {
-        Endpoint::Tcp { host, port } => bind_tcp(host, *port, backlog, ipv6).await,
+        Endpoint::Tcp { host, port } => bind_tcp(host, *port, backlog, net).await,
         Endpoint::Ipc(path) => bind_ipc(path.as_ref(), backlog).await,
     }
 }
@@ -129,8 +147,8 @@ async fn resolve(host: &Host, port: u16, ipv6: bool) -> io::Result<Vec<SocketAdd
     })
 }
 
-async fn bind_tcp(host: &Host, port: u16, backlog: u32, ipv6: bool) -> Result<Listener> {
-    let addrs = resolve(host, port, ipv6)
+async fn bind_tcp(host: &Host, port: u16, backlog: u32, net: &Net) -> Result<Listener> {
+    let addrs = resolve(host, port, net.ipv6)
         .await
         .map_err(|_| EngineError::NoSuchDevice)?;
     let addr = *addrs.first().ok_or(EngineError::NoSuchDevice)?;
@@ -143,6 +161,11 @@ async fn bind_tcp(host: &Host, port: u16, backlog: u32, ipv6: bool) -> Result<Li
     socket
         .set_reuseaddr(true)
         .map_err(|e| EngineError::from(&e))?;
+    if let Some(device) = &net.interface {
+        socket2::SockRef::from(&socket)
+            .bind_device(Some(device.as_bytes()))
+            .map_err(|e| EngineError::from(&e))?;
+    }
     if addr.is_ipv6() && addr.ip().is_unspecified() {
         // `[::]` takes IPv4 peers too (as IPv4-mapped addresses), whatever the system default.
         socket2::SockRef::from(&socket)
@@ -238,28 +261,46 @@ async fn remove_if_stale(file: &PathBuf) -> Result<()> {
     }
 }
 
-/// Opens one connection to a connect-side endpoint (one attempt; the caller retries). `ipv6` as
-/// for `bind`.
+/// A tcp connection to the first of `host`'s addresses that answers.
+async fn open_tcp(host: &Host, port: u16, net: &Net) -> io::Result<TcpStream> {
+    let mut last = io::Error::new(io::ErrorKind::NotFound, "host did not resolve");
+    for addr in resolve(host, port, net.ipv6).await? {
+        let socket = if addr.is_ipv4() {
+            TcpSocket::new_v4()?
+        } else {
+            TcpSocket::new_v6()?
+        };
+        if let Some(device) = &net.interface {
+            socket2::SockRef::from(&socket).bind_device(Some(device.as_bytes()))?;
+        }
+        match socket.connect(addr).await {
+            Ok(s) => {
+                s.set_nodelay(true)?;
+                return Ok(s);
+            }
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
+}
+
+/// Opens one connection to a connect-side endpoint (one attempt; the caller retries), as `net`
+/// says tcp endpoints are reached.
 pub async fn connect(
     endpoint: &Endpoint,
     timeout: Option<Duration>,
-    ipv6: bool,
+    net: &Net,
 ) -> io::Result<Stream> {
     let attempt = async {
         match endpoint {
-            Endpoint::Tcp { host, port } => {
-                let mut last = io::Error::new(io::ErrorKind::NotFound, "host did not resolve");
-                for addr in resolve(host, *port, ipv6).await? {
-                    match TcpStream::connect(addr).await {
-                        Ok(s) => {
-                            s.set_nodelay(true)?;
-                            return Ok(Stream::Tcp(s));
-                        }
-                        Err(e) => last = e,
-                    }
+            Endpoint::Tcp { host, port } => match &net.socks {
+                Some((proxy, proxy_port)) => {
+                    let mut s = open_tcp(proxy, *proxy_port, net).await?;
+                    super::socks::connect(&mut s, host, *port).await?;
+                    Ok(Stream::Tcp(s))
                 }
-                Err(last)
-            }
+                None => Ok(Stream::Tcp(open_tcp(host, *port, net).await?)),
+            },
             Endpoint::Ipc(Some(IpcPath::File(file))) => {
                 Ok(Stream::Unix(UnixStream::connect(file).await?))
             }
@@ -290,13 +331,14 @@ mod tests {
         let listener = bind(
             &Endpoint::parse("tcp://127.0.0.1:*", super::super::endpoint::Use::Bind).unwrap(),
             10,
-            false,
+            &Net::default(),
         )
         .await
         .unwrap();
         let target =
             Endpoint::parse(&listener.endpoint, super::super::endpoint::Use::Connect).unwrap();
-        let (client, server) = tokio::join!(connect(&target, None, false), listener.accept());
+        let net = Net::default();
+        let (client, server) = tokio::join!(connect(&target, None, &net), listener.accept());
         let (client, _server) = (client.unwrap(), server.unwrap());
         let tuning = Tuning {
             send_buffer: 32768,
