@@ -40,6 +40,12 @@ export declare class BindingSocket {
   getRoutingId(): Buffer | null
   /** Sets the routing id: 1 to 255 bytes (EINVAL otherwise). */
   setRoutingId(id: Uint8Array): void
+  /** Subscribes to messages starting with `topic` (SUB, XSUB; XPUB in manual mode). */
+  subscribe(topic: Uint8Array): void
+  /** Removes one subscription to `topic`. */
+  unsubscribe(topic: Uint8Array): void
+  /** Messages a publisher dropped because a subscriber's queue was full. */
+  get dropped(): number
   /** The socket type's wire name (`"DEALER"`). */
   get kind(): string
   /** Drops a connected endpoint. */

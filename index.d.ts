@@ -119,7 +119,7 @@ export declare abstract class Socket {
   readonly writable: boolean
   /** The endpoint most recently bound, resolved (for example `tcp://127.0.0.1:41234`). */
   readonly lastEndpoint: string | null
-  /** The socket type as zeromq.js numbers it: Pair 0, Request 3, Reply 4, Dealer 5, Router 6, Pull 7, Push 8. */
+  /** The socket type as zeromq.js numbers it: Pair 0, Publisher 1, Subscriber 2, Request 3, Reply 4, Dealer 5, Router 6, Pull 7, Push 8, XPublisher 9, XSubscriber 10. */
   readonly type: number
 
   sendHighWaterMark: number
@@ -290,6 +290,104 @@ export declare class Router extends Duplex {
   handover: boolean
   /** Connects in the background; `options.routingId` names the peer for this socket's sends. */
   connect(address: string, options?: RouterConnectOptions): void
+}
+
+/** Options of `Publisher`. */
+export interface PublisherOptions extends SocketOptions, ConflateOptions {
+  /**
+   * ZMQ_XPUB_NODROP: a send that would drop a message for a subscriber at its high-water mark
+   * waits instead, up to `sendTimeout`, then rejects `EAGAIN` (zeromq.js rejects at once). Default false.
+   */
+  noDrop?: boolean
+  /** ZMQ_INVERT_MATCHING: send each message to the subscribers whose subscriptions do NOT match it. Default false. */
+  invertMatching?: boolean
+}
+
+/** Options of `Subscriber`. */
+export interface SubscriberOptions extends SocketOptions, ConflateOptions {
+  /** ZMQ_INVERT_MATCHING: receive the messages that do NOT match the subscriptions (set it on the publisher too). Default false. */
+  invertMatching?: boolean
+}
+
+/** Options of `XPublisher`. */
+export interface XPublisherOptions extends SocketOptions {
+  /** ZMQ_XPUB_NODROP, as on `Publisher`. Default false. */
+  noDrop?: boolean
+  /** ZMQ_INVERT_MATCHING, as on `Publisher`. Default false. */
+  invertMatching?: boolean
+  /**
+   * Which subscription messages `receive()` yields: `null` (a topic's first subscription and last
+   * unsubscription across all subscribers), `"allSubs"` (every subscription; ZMQ_XPUB_VERBOSE),
+   * `"allSubsUnsubs"` (every subscription and unsubscription; ZMQ_XPUB_VERBOSER). Default null.
+   */
+  verbosity?: null | "allSubs" | "allSubsUnsubs"
+  /**
+   * ZMQ_XPUB_MANUAL: subscriptions are only reported; they apply when the application calls
+   * `subscribe`/`unsubscribe` on this socket (for the subscriber heard from last). Default false.
+   */
+  manual?: boolean
+  /** ZMQ_XPUB_WELCOME_MSG: a message every new subscriber receives first. Default null. */
+  welcomeMessage?: string | Buffer | null
+}
+
+/**
+ * PUB (RFC 29): sends each message to every subscriber whose subscriptions match its first frame;
+ * filtering happens here, so unwanted messages never reach the wire. Sending never waits or fails
+ * for want of subscribers; a subscriber at its high-water mark misses messages (see `dropped`).
+ */
+export declare class Publisher extends Socket implements Writable {
+  constructor(options?: PublisherOptions)
+  send(message: MessageLike | MessageLike[]): Promise<void>
+  noDrop: boolean
+  conflate: boolean
+  invertMatching: boolean
+  /** Messages not delivered because a subscriber's queue was at its high-water mark (zeromq-rs only). */
+  readonly dropped: number
+}
+
+/**
+ * SUB (RFC 29): receives the messages it subscribed to. Subscriptions made before `connect()` or
+ * before a publisher is up are sent on every (re)connection. Default `linger` 0, as in zeromq.js.
+ */
+export declare class Subscriber extends Socket implements Readable {
+  constructor(options?: SubscriberOptions)
+  /** Receives messages whose first frame starts with one of `topics`; none (or null) means everything. Counted: each call needs its `unsubscribe`. */
+  subscribe(...topics: Array<string | Buffer | null>): void
+  /** Removes one subscription to each of `topics`; none means the empty topic. */
+  unsubscribe(...topics: Array<string | Buffer | null>): void
+  receive(): Promise<Message[]>
+  [Symbol.asyncIterator](): AsyncIterator<Message[], undefined>
+  conflate: boolean
+  invertMatching: boolean
+}
+
+/**
+ * XPUB (RFC 29): a Publisher whose `receive()` yields its subscribers' subscription messages,
+ * `[0x01, ...topic]` and `[0x00, ...topic]` (also when a subscriber leaves), and any other
+ * message an XSubscriber sends up.
+ */
+export declare class XPublisher extends Duplex {
+  constructor(options?: XPublisherOptions)
+  /** With `manual`: applies a subscription for the subscriber heard from last (`EFSM` if none). */
+  subscribe(...topics: Array<string | Buffer | null>): void
+  /** With `manual`: removes one for the subscriber heard from last. */
+  unsubscribe(...topics: Array<string | Buffer | null>): void
+  noDrop: boolean
+  invertMatching: boolean
+  verbosity: null | "allSubs" | "allSubsUnsubs"
+  manual: boolean
+  get welcomeMessage(): string | null
+  set welcomeMessage(value: string | Buffer | null)
+  /** Messages not delivered because a subscriber's queue was at its high-water mark (zeromq-rs only). */
+  readonly dropped: number
+}
+
+/**
+ * XSUB (RFC 29): subscribes by sending `[0x01, ...topic]` (unsubscribes with `0x00`); other
+ * messages it sends go up to the publishers; receives like a Subscriber. Default `linger` 0.
+ */
+export declare class XSubscriber extends Duplex {
+  constructor(options?: SocketOptions)
 }
 
 /**

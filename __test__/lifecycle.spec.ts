@@ -127,7 +127,21 @@ if (!hasIpv6) console.log("IPv6 test skipped: no IPv6 loopback interface")
 test("every class and option declared in index.d.ts exists at runtime", (t) => {
   const dts = fs.readFileSync(path.join(root, "index.d.ts"), "utf8")
   const classes = [...dts.matchAll(/export declare (?:abstract )?class (\w+)/g)].map((m) => m[1])
-  t.deepEqual(classes.sort(), ["Dealer", "Pair", "Proxy", "Pull", "Push", "Reply", "Request", "Router", "Socket"])
+  t.deepEqual(classes.sort(), [
+    "Dealer",
+    "Pair",
+    "Proxy",
+    "Publisher",
+    "Pull",
+    "Push",
+    "Reply",
+    "Request",
+    "Router",
+    "Socket",
+    "Subscriber",
+    "XPublisher",
+    "XSubscriber",
+  ])
   for (const name of classes) t.is(typeof (zmq as Record<string, unknown>)[name], "function", name)
   const optionsOf = (iface: string) => {
     const block = new RegExp(`interface ${iface}(?:<[^>]*>)?(?: extends [\\w, ]+)? \\{([\\s\\S]*?)\\n\\}`).exec(dts)?.[1] ?? ""
@@ -145,6 +159,10 @@ test("every class and option declared in index.d.ts exists at runtime", (t) => {
     [zmq.Push, [...declared, ...optionsOf("ConflateOptions")]],
     [zmq.Pull, [...declared, ...optionsOf("ConflateOptions")]],
     [zmq.Pair, declared],
+    [zmq.Publisher, [...declared, ...optionsOf("PublisherOptions"), ...optionsOf("ConflateOptions")]],
+    [zmq.Subscriber, [...declared, ...optionsOf("SubscriberOptions"), ...optionsOf("ConflateOptions")]],
+    [zmq.XPublisher, [...declared, ...optionsOf("XPublisherOptions")]],
+    [zmq.XSubscriber, declared],
   ]
   for (const [Class, names] of perClass) {
     const s = new Class()
@@ -152,7 +170,8 @@ test("every class and option declared in index.d.ts exists at runtime", (t) => {
     for (const name of names) t.true(name in s, `${Class.name}.${name}`)
     // Type-specific options exist only where declared: mandatory is a Router's alone.
     t.is("mandatory" in s, Class === zmq.Router, `${Class.name}.mandatory`)
-    t.is("conflate" in s, [zmq.Dealer, zmq.Pull, zmq.Push].includes(Class as never), `${Class.name}.conflate`)
+    const conflating = [zmq.Dealer, zmq.Pull, zmq.Push, zmq.Publisher, zmq.Subscriber]
+    t.is("conflate" in s, conflating.includes(Class as never), `${Class.name}.conflate`)
   }
 })
 

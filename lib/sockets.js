@@ -53,6 +53,84 @@ class Router extends readable(writable(Socket)) {
   }
 }
 
+/** Topics given to `subscribe`/`unsubscribe` as bytes: no topic (or null) means everything. */
+function topics(list) {
+  if (list.length === 0) return [Buffer.alloc(0)]
+  return list.map((topic) => {
+    if (topic === null) return Buffer.alloc(0)
+    if (typeof topic === "string") return Buffer.from(topic, "utf8")
+    if (topic instanceof Uint8Array) return topic
+    throw new TypeError("Option value must be a string or buffer")
+  })
+}
+
+/** Adds `subscribe(...topics)` and `unsubscribe(...topics)` to a socket class. */
+function subscribing(Base) {
+  return class extends Base {
+    /** Receives messages whose first frame starts with one of `topics` (none: everything). */
+    subscribe(...list) {
+      for (const topic of topics(list)) this._native.subscribe(topic)
+    }
+
+    /** Removes one subscription to each of `topics` (none: the empty topic). */
+    unsubscribe(...list) {
+      for (const topic of topics(list)) this._native.unsubscribe(topic)
+    }
+  }
+}
+
+/** Adds the read-only `dropped` count to a publishing socket class. */
+function counting(Base) {
+  return class extends Base {
+    /** Messages not delivered because a subscriber's queue was at its high-water mark. */
+    get dropped() {
+      return this._native.dropped
+    }
+  }
+}
+
+/** A PUB socket (RFC 29): sends each message to every subscriber whose subscriptions match it. */
+class Publisher extends counting(writable(Socket)) {
+  constructor(options) {
+    super("pub", options)
+  }
+}
+
+/** A SUB socket (RFC 29): receives what it subscribed to from connected publishers. */
+class Subscriber extends subscribing(readable(Socket)) {
+  constructor(options) {
+    // Nothing a subscriber queues is worth waiting for at close, as in zeromq.js.
+    super("sub", { linger: 0, ...options })
+  }
+}
+
+/** An XPUB socket (RFC 29): a publisher that receives its subscribers' subscription messages. */
+class XPublisher extends subscribing(counting(readable(writable(Socket)))) {
+  constructor(options) {
+    super("xpub", options)
+  }
+
+  /** Which subscription messages `receive()` yields: null, "allSubs" or "allSubsUnsubs". */
+  get verbosity() {
+    return VERBOSITY[this._native.getOption("verbosity")]
+  }
+
+  set verbosity(value) {
+    const level = VERBOSITY.indexOf(value)
+    if (level < 0) throw new TypeError('Verbosity must be null, "allSubs" or "allSubsUnsubs"')
+    this._native.setOption("verbosity", level)
+  }
+}
+
+const VERBOSITY = [null, "allSubs", "allSubsUnsubs"]
+
+/** An XSUB socket (RFC 29): subscribes by sending `[0x01, ...topic]`; receives like a Subscriber. */
+class XSubscriber extends readable(writable(Socket)) {
+  constructor(options) {
+    super("xsub", { linger: 0, ...options })
+  }
+}
+
 /** A PULL socket (pipeline, RFC 30): fair-queues messages from connected PUSH sockets. */
 class Pull extends readable(Socket) {
   constructor(options) {
@@ -70,6 +148,10 @@ class Push extends writable(Socket) {
 /** Each class by its type's wire name, with zeromq.js's numeric `type`. */
 const CLASSES = {
   PAIR: [Pair, 0],
+  PUB: [Publisher, 1],
+  SUB: [Subscriber, 2],
+  XPUB: [XPublisher, 9],
+  XSUB: [XSubscriber, 10],
   REQ: [Request, 3],
   REP: [Reply, 4],
   DEALER: [Dealer, 5],
@@ -89,7 +171,8 @@ for (const spec of native.optionTable()) {
   }
   for (const wire of spec.only) {
     const entry = CLASSES[wire]
-    if (entry !== undefined) defineOption(entry[0].prototype, spec)
+    // XPublisher's verbosity is a string property of its own (above).
+    if (entry !== undefined && spec.name !== "verbosity") defineOption(entry[0].prototype, spec)
   }
 }
 
@@ -104,4 +187,8 @@ module.exports = {
   Router: newOnly(Router),
   Pull: newOnly(Pull),
   Push: newOnly(Push),
+  Publisher: newOnly(Publisher),
+  Subscriber: newOnly(Subscriber),
+  XPublisher: newOnly(XPublisher),
+  XSubscriber: newOnly(XSubscriber),
 }

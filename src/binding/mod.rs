@@ -32,12 +32,16 @@ pub struct BindingOptionInfo {
 pub fn option_table() -> Vec<BindingOptionInfo> {
     let text = crate::engine::TextOpt::ALL
         .iter()
-        .map(|(_, name, zmq)| BindingOptionInfo {
+        .map(|(opt, name, zmq)| BindingOptionInfo {
             name: (*name).to_owned(),
             zmq: (*zmq).to_owned(),
             kind: "string".to_owned(),
             default_value: 0.0,
-            only: Vec::new(),
+            only: opt
+                .only()
+                .iter()
+                .map(|t| t.info().name.to_owned())
+                .collect(),
         });
     crate::engine::OPTIONS
         .iter()

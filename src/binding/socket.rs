@@ -93,6 +93,28 @@ impl BindingSocket {
             .map_err(|e| zmq_error(env, &e, None))
     }
 
+    /// Subscribes to messages starting with `topic` (SUB, XSUB; XPUB in manual mode).
+    #[napi(catch_unwind)]
+    pub fn subscribe(&self, env: &Env, topic: &[u8]) -> Result<()> {
+        self.socket
+            .subscribe(topic, true)
+            .map_err(|e| zmq_error(env, &e, None))
+    }
+
+    /// Removes one subscription to `topic`.
+    #[napi(catch_unwind)]
+    pub fn unsubscribe(&self, env: &Env, topic: &[u8]) -> Result<()> {
+        self.socket
+            .subscribe(topic, false)
+            .map_err(|e| zmq_error(env, &e, None))
+    }
+
+    /// Messages a publisher dropped because a subscriber's queue was full.
+    #[napi(getter, catch_unwind)]
+    pub fn dropped(&self) -> f64 {
+        self.socket.dropped() as f64
+    }
+
     /// The socket type's wire name (`"DEALER"`).
     #[napi(getter, catch_unwind)]
     pub fn kind(&self) -> String {

@@ -175,14 +175,8 @@ struct PipeGuard {
 
 impl Drop for PipeGuard {
     fn drop(&mut self) {
-        let mut st = self.shared.lock();
-        if self.persistent {
-            if let Some(p) = st.pipes.get_mut(self.id) {
-                p.detach();
-            }
-        } else {
-            st.pipes.retire(self.id);
-        }
+        let kind = self.shared.kind;
+        self.shared.lock().drop_peer(kind, self.id, self.persistent);
     }
 }
 
@@ -242,6 +236,7 @@ where
             pipe,
             announced: &peer.identity,
             given,
+            minor: peer.minor,
         };
         // Refused (a PAIR's second peer, a ROUTER id in use): the connection just ends.
         let Some(id) = st.attach_peer(shared.kind, arrival) else {
@@ -279,17 +274,20 @@ async fn read_loop<R: AsyncRead + Unpin>(
     max_size: Option<u64>,
 ) -> End {
     let mut decoder = Decoder::new(max_size);
-    let discard = shared.kind.info().recv == RecvRouting::None;
+    let info = shared.kind.info();
+    // A PUB never receives, but reads its subscribers' subscriptions.
+    let discard = info.recv == RecvRouting::None && !info.publishes();
     let mut parts: Vec<Bytes> = Vec::new();
     let mut batch: Vec<Msg> = Vec::new();
     loop {
         loop {
             match decoder.decode(&mut buf) {
-                Ok(Some(frame)) if frame.command => {
-                    if let Err(e) = on_command(shared, pipe, &frame.body) {
-                        return End::Protocol(e);
-                    }
-                }
+                Ok(Some(frame)) if frame.command => match on_command(shared, pipe, &frame.body) {
+                    // A SUBSCRIBE/CANCEL command joins the messages in arrival order.
+                    Ok(Some(subscription)) if !discard => batch.push(subscription),
+                    Ok(_) => {}
+                    Err(e) => return End::Protocol(e),
+                },
                 Ok(Some(_)) if discard => {}
                 Ok(Some(frame)) => {
                     parts.push(frame.body);
@@ -306,7 +304,7 @@ async fn read_loop<R: AsyncRead + Unpin>(
             if st.closed {
                 return End::Closed;
             }
-            st.pipes.deliver(pipe, batch.drain(..));
+            st.take_incoming(shared.kind, pipe, &mut batch);
             st.wake_receiver();
         }
         let room = poll_fn(|cx| {
@@ -376,10 +374,17 @@ async fn read_body<R: AsyncRead + Unpin>(
     Ok(Bytes::from(body))
 }
 
-/// Handles a command after the handshake: PING gets a PONG; unknown commands are ignored.
-fn on_command(shared: &Shared, pipe: PipeId, body: &Bytes) -> Result<(), ProtocolError> {
+/// Handles a command after the handshake: PING gets a PONG; SUBSCRIBE and CANCEL (ZMTP 3.1)
+/// come back as the equivalent 0x01/0x00 subscription message; unknown commands are ignored.
+fn on_command(shared: &Shared, pipe: PipeId, body: &Bytes) -> Result<Option<Msg>, ProtocolError> {
     let command = codec::parse_command(body)?;
     match command.name.as_str() {
+        name @ ("SUBSCRIBE" | "CANCEL") => {
+            let mut frame = Vec::with_capacity(command.data.len() + 1);
+            frame.push(u8::from(name == "SUBSCRIBE"));
+            frame.extend_from_slice(&command.data);
+            Ok(Some(vec![Bytes::from(frame)]))
+        }
         "PING" => {
             // PING = TTL (2 bytes) + context (up to 16 bytes), echoed back in PONG (RFC 37).
             let context = command.data.get(2..).unwrap_or_default();
@@ -391,7 +396,7 @@ fn on_command(shared: &Shared, pipe: PipeId, body: &Bytes) -> Result<(), Protoco
                 p.control.push(frame.freeze());
                 p.wake_writer();
             }
-            Ok(())
+            Ok(None)
         }
         "ERROR" => {
             let reason = command.data.get(1..).unwrap_or_default();
@@ -399,7 +404,7 @@ fn on_command(shared: &Shared, pipe: PipeId, body: &Bytes) -> Result<(), Protoco
                 String::from_utf8_lossy(reason).into_owned(),
             ))
         }
-        _ => Ok(()),
+        _ => Ok(None),
     }
 }
 

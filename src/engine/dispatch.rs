@@ -18,6 +18,8 @@ pub(crate) struct Arrival<'a> {
     pub announced: &'a [u8],
     /// The routing id `connect(address, { routingId })` gave this peer (ROUTER).
     pub given: Option<Bytes>,
+    /// The ZMTP minor version the peer announced.
+    pub minor: u8,
 }
 
 impl State {
@@ -69,6 +71,8 @@ impl State {
                     SendTo::Gone => Ok(true),
                 }
             }
+            SendRouting::FanOut => self.publish(parts),
+            SendRouting::Upstream => self.send_upstream(parts),
         }
     }
 
@@ -83,7 +87,7 @@ impl State {
                 self.exchange.request_prefix(relaxed, false).is_ok() && self.pipes.can_send()
             }
             SendRouting::Reply => self.exchange.check_can_receive_request().is_err(),
-            SendRouting::Identity => true,
+            SendRouting::Identity | SendRouting::FanOut | SendRouting::Upstream => true,
         }
     }
 
@@ -93,7 +97,10 @@ impl State {
             RecvRouting::None => Err(EngineError::NotSupported),
             RecvRouting::Request => self.exchange.check_can_receive_reply(),
             RecvRouting::Reply => self.exchange.check_can_receive_request(),
-            RecvRouting::FairQueue | RecvRouting::Identity => Ok(()),
+            RecvRouting::FairQueue
+            | RecvRouting::Identity
+            | RecvRouting::Subscriptions
+            | RecvRouting::Filtered => Ok(()),
         }
     }
 
@@ -110,7 +117,17 @@ impl State {
     pub(crate) fn route_receive(&mut self, kind: SocketType) -> Option<Msg> {
         match kind.info().recv {
             RecvRouting::None => None,
-            RecvRouting::FairQueue => self.pipes.recv_fair().map(|(_, msg)| msg),
+            RecvRouting::FairQueue | RecvRouting::Subscriptions => {
+                self.pipes.recv_fair().map(|(_, msg)| msg)
+            }
+            RecvRouting::Filtered => {
+                while let Some((_, msg)) = self.pipes.recv_fair() {
+                    if self.wanted(&msg) {
+                        return Some(msg);
+                    }
+                }
+                None
+            }
             RecvRouting::Identity => {
                 let (identity, mut msg) = self.pipes.recv_fair_named()?;
                 msg.insert(0, identity);
@@ -188,7 +205,21 @@ impl State {
         if let Some(id) = identity {
             self.pipes.set_identity(pipe, id);
         }
+        self.greet_peer(kind, pipe, arrival.minor);
         Some(pipe)
+    }
+
+    /// A peer's connection ended: a publisher forgets its subscriptions, then the pipe waits for
+    /// the next connection (`persistent`, connect side) or is retired.
+    pub(crate) fn drop_peer(&mut self, kind: SocketType, pipe: PipeId, persistent: bool) {
+        self.forget_subscriber(kind, pipe);
+        if persistent {
+            if let Some(p) = self.pipes.get_mut(pipe) {
+                p.detach();
+            }
+        } else {
+            self.pipes.retire(pipe);
+        }
     }
 
     /// A routing id for a peer that announced none: 0x00 then a 32-bit counter (RFC 28 reserves

@@ -41,6 +41,10 @@ pub enum SendRouting {
     Reply,
     /// To the peer named by the first frame (ROUTER, RFC 28).
     Identity,
+    /// To every peer whose subscriptions match the first frame (PUB, XPUB; RFC 29).
+    FanOut,
+    /// Subscription messages update our subscriptions; anything else goes to every peer (XSUB).
+    Upstream,
 }
 
 /// How a socket collects incoming messages.
@@ -56,6 +60,10 @@ pub enum RecvRouting {
     Reply,
     /// Fair-queued, with the peer's routing id prepended (ROUTER).
     Identity,
+    /// Fair-queued subscription messages (and other messages) from subscribers (XPUB).
+    Subscriptions,
+    /// Fair-queued, keeping only messages that match our subscriptions (SUB, XSUB).
+    Filtered,
 }
 
 /// One row of the table.
@@ -75,6 +83,18 @@ pub struct KindInfo {
     pub exclusive: bool,
     /// Sends its routing id as the READY `Identity` property (REQ, DEALER, ROUTER).
     pub sends_identity: bool,
+}
+
+impl KindInfo {
+    /// Peers send this type subscriptions (PUB, XPUB): their data is read even if never received.
+    pub fn publishes(&self) -> bool {
+        self.send == SendRouting::FanOut
+    }
+
+    /// This type keeps subscriptions and sends them to every peer (SUB, XSUB).
+    pub fn subscribes(&self) -> bool {
+        self.recv == RecvRouting::Filtered
+    }
 }
 
 use SocketType as T;
@@ -130,8 +150,8 @@ impl SocketType {
                 exclusive: true,
                 ..row("PAIR", &[T::Pair], S::RoundRobin, R::FairQueue, true)
             },
-            T::Pub => row("PUB", &[T::Sub, T::XSub], S::None, R::None, false),
-            T::Sub => row("SUB", &[T::Pub, T::XPub], S::None, R::None, false),
+            T::Pub => row("PUB", &[T::Sub, T::XSub], S::FanOut, R::None, true),
+            T::Sub => row("SUB", &[T::Pub, T::XPub], S::None, R::Filtered, true),
             T::Req => with_identity(row(
                 "REQ",
                 &[T::Rep, T::Router],
@@ -156,8 +176,14 @@ impl SocketType {
             )),
             T::Pull => row("PULL", &[T::Push], S::None, R::FairQueue, true),
             T::Push => row("PUSH", &[T::Pull], S::RoundRobin, R::None, true),
-            T::XPub => row("XPUB", &[T::Sub, T::XSub], S::None, R::None, false),
-            T::XSub => row("XSUB", &[T::Pub, T::XPub], S::None, R::None, false),
+            T::XPub => row(
+                "XPUB",
+                &[T::Sub, T::XSub],
+                S::FanOut,
+                R::Subscriptions,
+                true,
+            ),
+            T::XSub => row("XSUB", &[T::Pub, T::XPub], S::Upstream, R::Filtered, true),
         }
     }
 

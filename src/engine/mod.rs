@@ -11,6 +11,7 @@ pub mod netfilter;
 pub mod options;
 pub mod outqueue;
 pub mod proxy;
+mod pubsub;
 pub mod reqrep;
 pub mod routing;
 pub mod runtime;
@@ -20,6 +21,7 @@ pub mod socks;
 #[cfg(test)]
 mod test_util;
 pub mod transport;
+pub mod trie;
 
 pub use error::{EngineError, Result};
 pub use kind::SocketType;

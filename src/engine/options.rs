@@ -101,6 +101,15 @@ pub enum Opt {
     MulticastMaxTransportDataUnit,
     /// ZMQ_LOOPBACK_FASTPATH: a Windows loopback optimisation; libzmq ignores it elsewhere too.
     LoopbackFastPath,
+    /// ZMQ_XPUB_NODROP: a send that would drop for a full subscriber waits instead.
+    NoDrop,
+    /// ZMQ_INVERT_MATCHING: deliver what does NOT match the subscriptions.
+    InvertMatching,
+    /// ZMQ_XPUB_MANUAL: subscriptions reach the application and apply only when it says so.
+    Manual,
+    /// ZMQ_XPUB_VERBOSE / ZMQ_XPUB_VERBOSER: 0 reports a topic's first subscription and last
+    /// unsubscription, 1 every subscription, 2 every subscription and unsubscription.
+    Verbosity,
 }
 
 /// Options whose value is text (or a list of texts), kept apart from the numeric table.
@@ -113,11 +122,13 @@ pub enum TextOpt {
     /// ZMQ_TCP_ACCEPT_FILTER: each value set adds an address range accepted connections must
     /// come from; `None` clears them.
     TcpAcceptFilter,
+    /// ZMQ_XPUB_WELCOME_MSG: a message each new subscriber gets first (XPUB).
+    WelcomeMessage,
 }
 
 impl TextOpt {
     /// Every text option, with its zeromq.js name and libzmq constant.
-    pub const ALL: [(TextOpt, &'static str, &'static str); 3] = [
+    pub const ALL: [(TextOpt, &'static str, &'static str); 4] = [
         (TextOpt::SocksProxy, "socksProxy", "ZMQ_SOCKS_PROXY"),
         (TextOpt::Interface, "interface", "ZMQ_BINDTODEVICE"),
         (
@@ -125,7 +136,20 @@ impl TextOpt {
             "tcpAcceptFilter",
             "ZMQ_TCP_ACCEPT_FILTER",
         ),
+        (
+            TextOpt::WelcomeMessage,
+            "welcomeMessage",
+            "ZMQ_XPUB_WELCOME_MSG",
+        ),
     ];
+
+    /// The socket types that have this option; empty: every type.
+    pub fn only(self) -> &'static [SocketType] {
+        match self {
+            TextOpt::WelcomeMessage => &[SocketType::XPub],
+            _ => &[],
+        }
+    }
 
     /// Looks a text option up by its zeromq.js name.
     pub fn by_name(name: &str) -> Option<TextOpt> {
@@ -201,7 +225,11 @@ pub const OPTIONS: &[OptionSpec] = &[
     int("typeOfService", "ZMQ_TOS", 0, 0, 255),
     int("tcpMaxRetransmitTimeout", "ZMQ_TCP_MAXRT", 0, 0, I32),
     flag("ipv6", "ZMQ_IPV6", &[]),
-    flag("conflate", "ZMQ_CONFLATE", &[T::Dealer, T::Pull, T::Push]),
+    flag(
+        "conflate",
+        "ZMQ_CONFLATE",
+        &[T::Dealer, T::Pull, T::Push, T::Pub, T::Sub],
+    ),
     int("affinity", "ZMQ_AFFINITY", 0, 0, i64::MAX),
     int("rate", "ZMQ_RATE", 100, 1, I32),
     int("recoveryInterval", "ZMQ_RECOVERY_IVL", 10_000, 0, I32),
@@ -214,9 +242,20 @@ pub const OPTIONS: &[OptionSpec] = &[
         I32,
     ),
     flag("loopbackFastPath", "ZMQ_LOOPBACK_FASTPATH", &[]),
+    flag("noDrop", "ZMQ_XPUB_NODROP", &[T::Pub, T::XPub]),
+    flag(
+        "invertMatching",
+        "ZMQ_INVERT_MATCHING",
+        &[T::Pub, T::Sub, T::XPub],
+    ),
+    flag("manual", "ZMQ_XPUB_MANUAL", &[T::XPub]),
+    OptionSpec {
+        only: &[T::XPub],
+        ..int("verbosity", "ZMQ_XPUB_VERBOSE", 0, 0, 2)
+    },
 ];
 
-const COUNT: usize = 29;
+const COUNT: usize = 33;
 
 /// Longest routing id (ZMQ_ROUTING_ID): ids travel as a one-byte-length frame in ROUTER envelopes.
 pub const MAX_ROUTING_ID: usize = 255;
@@ -233,6 +272,8 @@ pub struct Options {
     interface: Option<String>,
     /// ZMQ_TCP_ACCEPT_FILTER ranges, in the order set.
     accept_filters: Vec<Cidr>,
+    /// ZMQ_XPUB_WELCOME_MSG.
+    welcome: Option<Bytes>,
 }
 
 impl Default for Options {
@@ -247,6 +288,7 @@ impl Default for Options {
             socks_proxy: None,
             interface: None,
             accept_filters: Vec::new(),
+            welcome: None,
         }
     }
 }
@@ -288,6 +330,10 @@ impl Opt {
         Opt::MulticastHops,
         Opt::MulticastMaxTransportDataUnit,
         Opt::LoopbackFastPath,
+        Opt::NoDrop,
+        Opt::InvertMatching,
+        Opt::Manual,
+        Opt::Verbosity,
     ];
 
     /// This option's row.
@@ -374,6 +420,10 @@ impl Options {
                 Host::Any => format!("*:{port}"),
             }),
             TextOpt::Interface => self.interface.clone(),
+            TextOpt::WelcomeMessage => self
+                .welcome
+                .as_ref()
+                .map(|w| String::from_utf8_lossy(w).into_owned()),
             TextOpt::TcpAcceptFilter if self.accept_filters.is_empty() => None,
             TextOpt::TcpAcceptFilter => Some(
                 self.accept_filters
@@ -406,12 +456,21 @@ impl Options {
                 }
                 self.interface = Some(name.to_owned());
             }
+            (TextOpt::WelcomeMessage, None) => self.welcome = None,
+            (TextOpt::WelcomeMessage, Some(text)) => {
+                self.welcome = Some(Bytes::copy_from_slice(text.as_bytes()))
+            }
             (TextOpt::TcpAcceptFilter, None) => self.accept_filters.clear(),
             (TextOpt::TcpAcceptFilter, Some(range)) => {
                 self.accept_filters.push(Cidr::parse(range)?)
             }
         }
         Ok(())
+    }
+
+    /// The XPUB welcome message, if any.
+    pub fn welcome(&self) -> Option<&Bytes> {
+        self.welcome.as_ref()
     }
 
     /// The SOCKS5 proxy tcp connections go through, if any.

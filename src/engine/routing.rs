@@ -5,6 +5,7 @@
 //! most one pipe, and only while that pipe is in the map.
 
 use super::outqueue::OutQueue;
+use super::trie::Trie;
 use bytes::Bytes;
 use std::collections::{HashMap, VecDeque};
 use std::task::Waker;
@@ -37,6 +38,10 @@ pub struct Pipe {
     identity: Bytes,
     /// ZMQ_CONFLATE: each queue keeps only its newest message, so neither side ever waits.
     conflate: bool,
+    /// What the peer subscribed to (PUB and XPUB sockets: each topic at most once).
+    pub subs: Trie,
+    /// The ZMTP minor version the peer announced: 0 takes subscriptions as messages, 1 as commands.
+    pub minor: u8,
 }
 
 /// What happened to a message sent to one particular pipe.
@@ -131,6 +136,8 @@ impl Pipes {
             retired: false,
             identity: Bytes::new(),
             conflate,
+            subs: Trie::default(),
+            minor: 1,
         };
         self.map.insert(id, pipe);
         self.order.push(id);
@@ -260,6 +267,46 @@ impl Pipes {
             }
             _ => SendTo::Gone,
         }
+    }
+
+    /// Queues `parts` on every pipe in service that `wants` it. A pipe at its high-water mark
+    /// misses the message (counted in the result), unless `no_drop`: then, if any wanted pipe is
+    /// full, nothing is queued and `None` says to wait.
+    pub fn fan_out(
+        &mut self,
+        parts: &[&[u8]],
+        wants: impl Fn(&Pipe) -> bool,
+        no_drop: bool,
+    ) -> Option<u64> {
+        if no_drop
+            && self
+                .map
+                .values()
+                .any(|p| !p.retired && !p.out_has_room() && wants(p))
+        {
+            return None;
+        }
+        let mut dropped = 0;
+        for pipe in self.map.values_mut() {
+            if pipe.retired || !wants(pipe) {
+                continue;
+            }
+            if pipe.out_has_room() {
+                pipe.queue(parts);
+            } else {
+                dropped += 1;
+            }
+        }
+        Some(dropped)
+    }
+
+    /// Ids of the pipes in service whose connection is up.
+    pub fn live_ids(&self) -> Vec<PipeId> {
+        self.order
+            .iter()
+            .copied()
+            .filter(|id| self.map.get(id).is_some_and(|p| p.live && !p.retired))
+            .collect()
     }
 
     /// Whether a round-robin send would be queued now.

@@ -5,6 +5,7 @@
 use super::error::{EngineError, Result};
 use super::kind::SocketType;
 use super::options::Options;
+use super::pubsub::PubSub;
 use super::reqrep::Exchange;
 use super::routing::{PipeId, Pipes};
 use super::runtime;
@@ -41,6 +42,8 @@ pub(crate) struct State {
     pub(crate) exchange: Exchange,
     /// ROUTER: the counter behind generated routing ids.
     pub(crate) next_peer_id: u32,
+    /// PUB/SUB/XPUB/XSUB subscriptions.
+    pub(crate) pubsub: PubSub,
 }
 
 /// A random 32-bit value (std's per-process hash keys), so ids differ between runs and sockets.
@@ -130,6 +133,7 @@ impl Shared {
                 last_endpoint: None,
                 exchange: Exchange::new(random_u32()),
                 next_peer_id: random_u32(),
+                pubsub: PubSub::default(),
             }),
             idle: Condvar::new(),
             idle_async: Notify::new(),

@@ -119,6 +119,21 @@ impl Socket {
         st.opts.set_text(opt, value)
     }
 
+    /// Subscribes to (`on`) or unsubscribes from messages starting with `topic` (SUB, XSUB; an
+    /// XPUB with `manual` applies it to the subscriber heard from last). `ENOTSUP` for other types.
+    pub fn subscribe(&self, topic: &[u8], on: bool) -> Result<()> {
+        let mut st = self.shared.lock();
+        if st.closed {
+            return Err(EngineError::Closed);
+        }
+        st.subscribe(self.shared.kind, topic, on)
+    }
+
+    /// Messages a publisher dropped because a subscriber's queue was full.
+    pub fn dropped(&self) -> u64 {
+        self.shared.lock().pubsub.dropped
+    }
+
     /// Whether the socket is open and has at least one bound or connected endpoint.
     pub fn is_attached(&self) -> bool {
         let st = self.shared.lock();
@@ -277,7 +292,7 @@ impl Socket {
                 }
             };
             if let Some(pipe) = entry.pipe {
-                st.pipes.retire(pipe);
+                st.drop_peer(self.shared.kind, pipe, false);
             }
             st.tasks_where(|t| t.endpoint == entry.id)
         };
