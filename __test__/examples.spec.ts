@@ -166,3 +166,79 @@ test("cluster.ts: SIGINT stops the primary and its workers and removes the ipc f
   t.is(pids.length, 2)
   t.true(pids.every((m) => gone(Number(m![1]))), "worker processes ended")
 })
+
+test("pubsub.ts: each subscriber averages the temperatures of its own zipcode only", async (t) => {
+  const zips = ["10001", "10007"]
+  const args = ["--zip", zips.join(","), "--zipcodes", "10000-10009", "--updates", "20", "--verbose"]
+  const endpoint = ipcEndpoint()
+  const lines = await run("pubsub.ts", {}, [...args, "--endpoint", endpoint])
+  t.is(lines[0], `publisher: zipcodes 10000-10009 on ${endpoint}`)
+  for (const zip of zips) {
+    const updates = lines
+      .map((l) => new RegExp(`^subscriber ${zip} received "(\\d{5}) (-?\\d+) (\\d+)"$`).exec(l))
+      .filter((m) => m !== null)
+    t.is(updates.length, 20, zip)
+    t.true(
+      updates.every((m) => m![1] === zip),
+      `subscriber ${zip} got only its zipcode`,
+    )
+    const temperatures = updates.map((m) => Number(m![2]))
+    const humidities = updates.map((m) => Number(m![3]))
+    t.true(temperatures.every((v) => v >= -80 && v <= 134) && humidities.every((v) => v >= 10 && v <= 59))
+    const average = (temperatures.reduce((a, b) => a + b, 0) / 20).toFixed(1)
+    const result = lines.indexOf(`Average temperature for zipcode '${zip}' was ${average}F (20 updates)`)
+    t.true(result > 0, `average ${average} for ${zip}`)
+  }
+  t.is(lines.filter((l) => l.startsWith("Average temperature")).length, 2)
+  const sent = Number(/^publisher: sent (\d+) updates$/.exec(lines[lines.length - 1])?.[1])
+  t.true(sent >= 40, lines[lines.length - 1])
+})
+
+test("syncpub.ts: the publisher waits for every subscriber, and each receives every update", async (t) => {
+  const endpoints = ["--publisher", ipcEndpoint(), "--sync", ipcEndpoint()]
+  const lines = await run("syncpub.ts", {}, ["--subscribers", "3", "--count", "10000", ...endpoints])
+  t.true(lines[0].startsWith("Waiting for 3 subscribers"), lines[0])
+  t.deepEqual(
+    lines.filter((l) => l.startsWith("+1 subscriber")),
+    ["+1 subscriber (1/3)", "+1 subscriber (2/3)", "+1 subscriber (3/3)"],
+  )
+  t.is(lines.indexOf("Broadcasting 10000 updates"), 4, "every subscriber synced before the broadcast")
+  t.true(lines.some((l) => /^Sent 10000 updates and END in \d+ ms$/.test(l)))
+  const received = lines.map((l) => /^Received (\d+) updates \(subscriber (\d+)\)$/.exec(l)).filter((m) => m !== null)
+  t.deepEqual(
+    received.map((m) => m![1]),
+    ["10000", "10000", "10000"],
+  )
+  t.deepEqual(received.map((m) => m![2]).sort(), ["1", "2", "3"])
+  t.is(lines[lines.length - 1], "All 3 subscribers done")
+})
+
+test("forwarder.ts: external subscribers get the internal publisher's messages of their topic only", async (t) => {
+  const internal = ipcEndpoint()
+  const external = ipcEndpoint()
+  const args = ["--topics", "sport,weather", "--messages", "5", "--internal", internal, "--external", external]
+  const lines = await run("forwarder.ts", {}, args)
+  t.is(lines[0], `forwarder: ${internal} -> ${external}`)
+  const received = lines.map((l) => /^subscriber (\S+) <- \[(\S+)\] (\S+) update (\d+)$/.exec(l)).filter((m) => m)
+  t.is(received.length, 10)
+  for (const topic of ["sport", "weather"]) {
+    const mine = received.filter((m) => m![1] === topic)
+    t.is(mine.length, 5, topic)
+    t.true(
+      mine.every((m) => m![2] === topic && m![3] === topic),
+      `subscriber ${topic} got only ${topic}`,
+    )
+    // In the order published.
+    const numbers = mine.map((m) => Number(m![4]))
+    t.deepEqual(
+      numbers,
+      [...numbers].sort((a, b) => a - b),
+    )
+    t.true(lines.includes(`subscriber ${topic}: 5 messages`))
+  }
+  t.false(
+    lines.some((l) => l.includes("news update")),
+    "nobody subscribed to news",
+  )
+  t.regex(lines[lines.length - 1], /^publisher: sent \d+ messages \(news, sport, weather\); forwarder stopped$/)
+})
