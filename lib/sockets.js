@@ -4,7 +4,7 @@
 "use strict"
 
 const native = require("./native.js")
-const { newOnly, zmqError } = require("./errors.js")
+const { newOnly } = require("./errors.js")
 const { Socket, writable, readable, defineOption, defineRoutingId, routingIdBytes } = require("./socket.js")
 
 /** A PAIR socket (RFC 31): exactly one peer; further peers wait until it leaves. */
@@ -103,10 +103,10 @@ class Subscriber extends subscribing(readable(Socket)) {
     super("sub", { linger: 0, ...options })
   }
 
-  /** Not for subscribers: rejects ENOTSUP (zeromq.js's pends forever). Use `subscribe`. */
+  /** Not for subscribers: a TypeError (zeromq.js's pends forever). Use `subscribe`. */
   send(message) {
     if (message === undefined) throw new TypeError("Message must be present")
-    return Promise.reject(zmqError("ENOTSUP", "Operation not supported"))
+    throw new TypeError("A Subscriber cannot send; use subscribe() and unsubscribe()")
   }
 }
 

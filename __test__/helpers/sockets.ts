@@ -2,7 +2,21 @@
 import type { ExecutionContext } from "ava"
 import * as os from "node:os"
 import * as path from "node:path"
-import { Dealer, Pair, Pull, Push, Reply, Request, Router, Socket } from "../../index"
+import {
+  Dealer,
+  Pair,
+  Publisher,
+  Pull,
+  Push,
+  Reply,
+  Request,
+  Router,
+  Socket,
+  Subscriber,
+  XPublisher,
+  XSubscriber,
+} from "../../index"
+import type { MessageLike } from "../../index"
 
 /** Creates sockets that are all closed in the test's teardown. */
 export function sockets(t: ExecutionContext) {
@@ -26,6 +40,10 @@ export function sockets(t: ExecutionContext) {
     dealer: maker(Dealer),
     router: maker(Router),
     pair: maker(Pair),
+    pub: maker(Publisher),
+    sub: maker(Subscriber),
+    xpub: maker(XPublisher),
+    xsub: maker(XSubscriber),
   }
 }
 
@@ -74,4 +92,51 @@ export async function isPending(p: Promise<unknown>): Promise<boolean> {
 /** Text of each frame of each message. */
 export function texts(msgs: Buffer[][]): string[][] {
   return msgs.map((m) => m.map((f) => f.toString()))
+}
+
+/**
+ * Sends `marker(0)`, `marker(1)`... every few ms until `receiving` settles, and resolves with what
+ * it received: beats the pub/sub slow joiner without a fixed sleep. Rejects after `ms`.
+ */
+export async function publishUntil<T>(
+  pub: { send(message: MessageLike | MessageLike[]): Promise<void> },
+  marker: (i: number) => MessageLike | MessageLike[],
+  receiving: Promise<T>,
+  ms: number,
+  what: string,
+): Promise<T> {
+  let stop = false
+  const stopping = () => {
+    stop = true
+  }
+  receiving.then(stopping, stopping)
+  const loop = (async () => {
+    for (let i = 0; !stop; i++) {
+      await pub.send(marker(i))
+      if (!stop) await new Promise((r) => setTimeout(r, 5))
+    }
+  })()
+  loop.catch(() => {})
+  try {
+    return (await within(Promise.all([receiving, loop]), ms, what))[0]
+  } finally {
+    stop = true
+  }
+}
+
+/**
+ * Calls `send(0)`, `send(1)`... until one is still pending (see `isPending`) and returns that
+ * send, its index and when it started; rejects if none of `limit` sends waits.
+ */
+export async function sendUntilPending(
+  send: (i: number) => Promise<void>,
+  limit: number,
+): Promise<{ pending: Promise<void>; index: number; started: number }> {
+  for (let index = 0; index < limit; index++) {
+    const started = Date.now()
+    const pending = send(index)
+    if (await isPending(pending)) return { pending, index, started }
+    await pending
+  }
+  throw new Error(`none of ${limit} sends waited`)
 }
