@@ -125,18 +125,22 @@ export async function publishUntil<T>(
 }
 
 /**
- * Calls `send(0)`, `send(1)`... until one is still pending (see `isPending`) and returns that
- * send, its index and when it started; rejects if none of `limit` sends waits.
+ * Calls `send(0)`, `send(1)`... until one is still unsettled after `ms` and returns that send,
+ * its index and when it started; rejects if one of the others fails or none of `limit` waits.
  */
 export async function sendUntilPending(
   send: (i: number) => Promise<void>,
   limit: number,
+  ms: number,
 ): Promise<{ pending: Promise<void>; index: number; started: number }> {
   for (let index = 0; index < limit; index++) {
     const started = Date.now()
     const pending = send(index)
-    if (await isPending(pending)) return { pending, index, started }
-    await pending
+    pending.catch(() => {})
+    let timer: NodeJS.Timeout | undefined
+    const waiting = new Promise<boolean>((r) => (timer = setTimeout(() => r(true), ms)))
+    const waited = await Promise.race([pending.then(() => false), waiting]).finally(() => clearTimeout(timer))
+    if (waited) return { pending, index, started }
   }
   throw new Error(`none of ${limit} sends waited`)
 }

@@ -484,6 +484,10 @@ impl Options {
             ipv6: self.flag(Opt::Ipv6),
             interface: self.interface.clone(),
             socks: self.socks_proxy.clone(),
+            buffers: (
+                self.get(Opt::SendBufferSize),
+                self.get(Opt::ReceiveBufferSize),
+            ),
         }
     }
 

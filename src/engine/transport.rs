@@ -24,9 +24,9 @@ pub enum Stream {
 /// ZMQ_TCP_MAXRT); negative or zero values leave the OS default.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Tuning {
-    /// SO_SNDBUF in bytes, when positive.
+    /// SO_SNDBUF in bytes, when positive (ipc; tcp sockets get it from `Net` before connecting).
     pub send_buffer: i64,
-    /// SO_RCVBUF in bytes, when positive.
+    /// SO_RCVBUF in bytes, when positive (ipc, as above).
     pub recv_buffer: i64,
     /// IP_TOS / IPV6_TCLASS byte (tcp only), when positive.
     pub tos: i64,
@@ -49,11 +49,9 @@ impl Stream {
             Stream::Tcp(s) => socket2::SockRef::from(s),
             Stream::Unix(s) => socket2::SockRef::from(s),
         };
-        if let Ok(size) = usize::try_from(tuning.send_buffer) {
-            sock.set_send_buffer_size(size)?;
-        }
-        if let Ok(size) = usize::try_from(tuning.recv_buffer) {
-            sock.set_recv_buffer_size(size)?;
+        if let Stream::Unix(_) = self {
+            // Tcp sockets got theirs before connect/listen (`Net::buffers`).
+            set_buffers(&sock, (tuning.send_buffer, tuning.recv_buffer))?;
         }
         if let Stream::Tcp(s) = self {
             if tuning.tos > 0 {
@@ -81,6 +79,24 @@ pub struct Net {
     pub interface: Option<String>,
     /// A SOCKS5 proxy outgoing tcp connections go through.
     pub socks: Option<(Host, u16)>,
+    /// SO_SNDBUF and SO_RCVBUF in bytes, when positive: set before listen/connect, so the TCP
+    /// window is negotiated for them (accepted sockets inherit the listener's).
+    pub buffers: (i64, i64),
+}
+
+/// Sets positive SO_SNDBUF/SO_RCVBUF sizes on a socket.
+fn set_buffers(sock: &socket2::SockRef<'_>, (send, recv): (i64, i64)) -> io::Result<()> {
+    if let Ok(size) = usize::try_from(send) {
+        if size > 0 {
+            sock.set_send_buffer_size(size)?;
+        }
+    }
+    if let Ok(size) = usize::try_from(recv) {
+        if size > 0 {
+            sock.set_recv_buffer_size(size)?;
+        }
+    }
+    Ok(())
 }
 
 /// A bound listener, with what must be cleaned up when it closes.
@@ -166,6 +182,8 @@ async fn bind_tcp(host: &Host, port: u16, backlog: u32, net: &Net) -> Result<Lis
             .bind_device(Some(device.as_bytes()))
             .map_err(|e| EngineError::from(&e))?;
     }
+    set_buffers(&socket2::SockRef::from(&socket), net.buffers)
+        .map_err(|e| EngineError::from(&e))?;
     if addr.is_ipv6() && addr.ip().is_unspecified() {
         // `[::]` takes IPv4 peers too (as IPv4-mapped addresses), whatever the system default.
         socket2::SockRef::from(&socket)
@@ -273,6 +291,7 @@ async fn open_tcp(host: &Host, port: u16, net: &Net) -> io::Result<TcpStream> {
         if let Some(device) = &net.interface {
             socket2::SockRef::from(&socket).bind_device(Some(device.as_bytes()))?;
         }
+        set_buffers(&socket2::SockRef::from(&socket), net.buffers)?;
         match socket.connect(addr).await {
             Ok(s) => {
                 s.set_nodelay(true)?;
@@ -337,7 +356,10 @@ mod tests {
         .unwrap();
         let target =
             Endpoint::parse(&listener.endpoint, super::super::endpoint::Use::Connect).unwrap();
-        let net = Net::default();
+        let net = Net {
+            buffers: (32768, 32768),
+            ..Net::default()
+        };
         let (client, server) = tokio::join!(connect(&target, None, &net), listener.accept());
         let (client, _server) = (client.unwrap(), server.unwrap());
         let tuning = Tuning {
