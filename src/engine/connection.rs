@@ -409,6 +409,13 @@ fn on_command(shared: &Shared, pipe: PipeId, body: &Bytes) -> Result<Option<Msg>
 }
 
 async fn write_loop<W: AsyncWrite + Unpin>(shared: &Shared, pipe: PipeId, mut w: W) -> End {
+    // With a small SO_SNDBUF, a write that fills it makes one segment the peer counts as a
+    // single full-sized one and acknowledges only after its delayed-ACK timer (40 ms on Linux).
+    // Half-buffer writes make two segments per buffer, which are acknowledged at once.
+    let max_write = match usize::try_from(shared.lock().opts.get(Opt::SendBufferSize)) {
+        Ok(size) if size > 0 => (size / 2).max(1024),
+        _ => usize::MAX,
+    };
     let mut control: Vec<Bytes> = Vec::new();
     let mut chunks: Vec<Bytes> = Vec::new();
     loop {
@@ -443,7 +450,7 @@ async fn write_loop<W: AsyncWrite + Unpin>(shared: &Shared, pipe: PipeId, mut w:
         }
         // Commands (PONG) go first: the queue holds whole messages, so they never split one.
         chunks.splice(0..0, control.drain(..));
-        if write_chunks(&mut w, &mut chunks).await.is_err() {
+        if write_chunks(&mut w, &mut chunks, max_write).await.is_err() {
             return End::Io;
         }
     }

@@ -140,21 +140,28 @@ pub fn recycle(chunks: &mut Vec<Bytes>) {
     }
 }
 
-/// Writes all `chunks` (then recycles them, leaving the list empty), several per system call.
+/// Writes all `chunks` (then recycles them, leaving the list empty), several per system call,
+/// at most `max_write` bytes per call.
 pub async fn write_chunks<W: AsyncWrite + Unpin>(
     w: &mut W,
     chunks: &mut Vec<Bytes>,
+    max_write: usize,
 ) -> io::Result<()> {
     let mut first = 0;
     let mut offset = 0;
     while first < chunks.len() {
         let n = {
-            let slices: Vec<IoSlice<'_>> = chunks[first..]
-                .iter()
-                .take(MAX_IOV)
-                .enumerate()
-                .map(|(k, c)| IoSlice::new(if k == 0 { &c[offset..] } else { &c[..] }))
-                .collect();
+            let mut budget = max_write.max(1);
+            let mut slices: Vec<IoSlice<'_>> = Vec::new();
+            for (k, c) in chunks[first..].iter().take(MAX_IOV).enumerate() {
+                let bytes = if k == 0 { &c[offset..] } else { &c[..] };
+                let take = bytes.len().min(budget);
+                slices.push(IoSlice::new(&bytes[..take]));
+                budget -= take;
+                if budget == 0 {
+                    break;
+                }
+            }
             w.write_vectored(&slices).await?
         };
         if n == 0 {
@@ -238,6 +245,66 @@ mod tests {
         assert_eq!(out.concat().len(), 4 * (6 + 9 + OWN_CHUNK) + 7);
     }
 
+    /// A writer that accepts everything and records how much each call was offered.
+    struct Recorder(Vec<usize>);
+
+    impl AsyncWrite for Recorder {
+        fn poll_write(
+            mut self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+            buf: &[u8],
+        ) -> std::task::Poll<io::Result<usize>> {
+            self.0.push(buf.len());
+            std::task::Poll::Ready(Ok(buf.len()))
+        }
+
+        fn poll_write_vectored(
+            mut self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+            bufs: &[IoSlice<'_>],
+        ) -> std::task::Poll<io::Result<usize>> {
+            let n = bufs.iter().map(|b| b.len()).sum();
+            self.0.push(n);
+            std::task::Poll::Ready(Ok(n))
+        }
+
+        fn is_write_vectored(&self) -> bool {
+            true
+        }
+
+        fn poll_flush(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<io::Result<()>> {
+            std::task::Poll::Ready(Ok(()))
+        }
+
+        fn poll_shutdown(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<io::Result<()>> {
+            std::task::Poll::Ready(Ok(()))
+        }
+    }
+
+    #[tokio::test]
+    async fn writes_are_capped_at_max_write() {
+        let mut chunks = vec![
+            Bytes::from(vec![1u8; 10_000]),
+            Bytes::from(vec![2u8; 3_000]),
+        ];
+        let mut w = Recorder(Vec::new());
+        write_chunks(&mut w, &mut chunks, 4096).await.unwrap();
+        assert_eq!(w.0, vec![4096, 4096, 4096, 712]);
+        let mut chunks = vec![
+            Bytes::from(vec![1u8; 10_000]),
+            Bytes::from(vec![2u8; 3_000]),
+        ];
+        let mut w = Recorder(Vec::new());
+        write_chunks(&mut w, &mut chunks, usize::MAX).await.unwrap();
+        assert_eq!(w.0, vec![13_000]);
+    }
+
     #[tokio::test]
     async fn vectored_writes_survive_partial_writes() {
         let (mut a, mut b) = tokio::io::duplex(7);
@@ -252,7 +319,7 @@ mod tests {
                 .unwrap();
             got
         });
-        write_chunks(&mut a, &mut chunks).await.unwrap();
+        write_chunks(&mut a, &mut chunks, 5).await.unwrap();
         drop(a);
         assert_eq!(reader.await.unwrap(), want);
         assert!(chunks.is_empty());
