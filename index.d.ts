@@ -384,7 +384,8 @@ export declare class XPublisher extends Duplex {
 
 /**
  * XSUB (RFC 29): subscribes by sending `[0x01, ...topic]` (unsubscribes with `0x00`); other
- * messages it sends go up to the publishers; receives like a Subscriber. Default `linger` 0.
+ * messages it sends go up to the publishers; receives whatever its publishers send (they filter),
+ * as libzmq's XSUB does. Default `linger` 0.
  */
 export declare class XSubscriber extends Duplex {
   constructor(options?: SocketOptions)

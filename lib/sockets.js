@@ -130,7 +130,7 @@ class XPublisher extends subscribing(counting(readable(writable(Socket)))) {
 
 const VERBOSITY = [null, "allSubs", "allSubsUnsubs"]
 
-/** An XSUB socket (RFC 29): subscribes by sending `[0x01, ...topic]`; receives like a Subscriber. */
+/** An XSUB socket (RFC 29): subscribes by sending `[0x01, ...topic]`; receives what publishers send. */
 class XSubscriber extends readable(writable(Socket)) {
   constructor(options) {
     super("xsub", { linger: 0, ...options })

@@ -62,7 +62,7 @@ pub enum RecvRouting {
     Identity,
     /// Fair-queued subscription messages (and other messages) from subscribers (XPUB).
     Subscriptions,
-    /// Fair-queued, keeping only messages that match our subscriptions (SUB, XSUB).
+    /// Fair-queued, keeping only messages that match our subscriptions (SUB).
     Filtered,
 }
 
@@ -93,7 +93,7 @@ impl KindInfo {
 
     /// This type keeps subscriptions and sends them to every peer (SUB, XSUB).
     pub fn subscribes(&self) -> bool {
-        self.recv == RecvRouting::Filtered
+        self.recv == RecvRouting::Filtered || self.send == SendRouting::Upstream
     }
 }
 
@@ -183,7 +183,8 @@ impl SocketType {
                 R::Subscriptions,
                 true,
             ),
-            T::XSub => row("XSUB", &[T::Pub, T::XPub], S::Upstream, R::Filtered, true),
+            // As libzmq's, an XSUB passes on whatever its publishers send (they filter).
+            T::XSub => row("XSUB", &[T::Pub, T::XPub], S::Upstream, R::FairQueue, true),
         }
     }
 
