@@ -12,6 +12,7 @@ pub mod options;
 pub mod outqueue;
 pub mod proxy;
 mod pubsub;
+mod reader;
 pub mod reqrep;
 pub mod routing;
 pub mod runtime;
@@ -20,6 +21,7 @@ pub mod socket;
 pub mod socks;
 #[cfg(test)]
 mod test_util;
+mod text_options;
 pub mod transport;
 pub mod trie;
 

@@ -1,10 +1,11 @@
 //! Engine layer: socket options. `OPTIONS` is the single table of names, ZMQ constants, types,
 //! ranges and defaults; the binding and the TypeScript layer derive their option properties from it.
 
-use super::endpoint::{Endpoint, Host, Use};
+use super::endpoint::Host;
 use super::error::{EngineError, Result};
 use super::kind::SocketType;
 use super::netfilter::Cidr;
+pub use super::text_options::TextOpt;
 use bytes::Bytes;
 use std::time::Duration;
 
@@ -110,54 +111,6 @@ pub enum Opt {
     /// ZMQ_XPUB_VERBOSE / ZMQ_XPUB_VERBOSER: 0 reports a topic's first subscription and last
     /// unsubscription, 1 every subscription, 2 every subscription and unsubscription.
     Verbosity,
-}
-
-/// Options whose value is text (or a list of texts), kept apart from the numeric table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TextOpt {
-    /// ZMQ_SOCKS_PROXY: `host:port` of a SOCKS5 proxy tcp connections go through.
-    SocksProxy,
-    /// ZMQ_BINDTODEVICE: the network interface tcp sockets are bound to (Linux; needs CAP_NET_RAW).
-    Interface,
-    /// ZMQ_TCP_ACCEPT_FILTER: each value set adds an address range accepted connections must
-    /// come from; `None` clears them.
-    TcpAcceptFilter,
-    /// ZMQ_XPUB_WELCOME_MSG: a message each new subscriber gets first (XPUB).
-    WelcomeMessage,
-}
-
-impl TextOpt {
-    /// Every text option, with its zeromq.js name and libzmq constant.
-    pub const ALL: [(TextOpt, &'static str, &'static str); 4] = [
-        (TextOpt::SocksProxy, "socksProxy", "ZMQ_SOCKS_PROXY"),
-        (TextOpt::Interface, "interface", "ZMQ_BINDTODEVICE"),
-        (
-            TextOpt::TcpAcceptFilter,
-            "tcpAcceptFilter",
-            "ZMQ_TCP_ACCEPT_FILTER",
-        ),
-        (
-            TextOpt::WelcomeMessage,
-            "welcomeMessage",
-            "ZMQ_XPUB_WELCOME_MSG",
-        ),
-    ];
-
-    /// The socket types that have this option; empty: every type.
-    pub fn only(self) -> &'static [SocketType] {
-        match self {
-            TextOpt::WelcomeMessage => &[SocketType::XPub],
-            _ => &[],
-        }
-    }
-
-    /// Looks a text option up by its zeromq.js name.
-    pub fn by_name(name: &str) -> Option<TextOpt> {
-        Self::ALL
-            .iter()
-            .find(|(_, n, _)| *n == name)
-            .map(|(o, _, _)| *o)
-    }
 }
 
 const I32: i64 = i32::MAX as i64;
@@ -267,13 +220,13 @@ pub struct Options {
     /// ZMQ_ROUTING_ID: the id this socket announces to ROUTER peers (1 to 255 bytes).
     routing_id: Option<Bytes>,
     /// ZMQ_SOCKS_PROXY, parsed.
-    socks_proxy: Option<(Host, u16)>,
+    pub(super) socks_proxy: Option<(Host, u16)>,
     /// ZMQ_BINDTODEVICE.
-    interface: Option<String>,
+    pub(super) interface: Option<String>,
     /// ZMQ_TCP_ACCEPT_FILTER ranges, in the order set.
-    accept_filters: Vec<Cidr>,
+    pub(super) accept_filters: Vec<Cidr>,
     /// ZMQ_XPUB_WELCOME_MSG.
-    welcome: Option<Bytes>,
+    pub(super) welcome: Option<Bytes>,
 }
 
 impl Default for Options {
@@ -410,97 +363,6 @@ impl Options {
         Ok(())
     }
 
-    /// A text option: `None` when unset (the accept filters joined by `,`).
-    pub fn get_text(&self, opt: TextOpt) -> Option<String> {
-        match opt {
-            TextOpt::SocksProxy => self.socks_proxy.as_ref().map(|(host, port)| match host {
-                Host::Ip(std::net::IpAddr::V6(ip)) => format!("[{ip}]:{port}"),
-                Host::Ip(ip) => format!("{ip}:{port}"),
-                Host::Name(name) => format!("{name}:{port}"),
-                Host::Any => format!("*:{port}"),
-            }),
-            TextOpt::Interface => self.interface.clone(),
-            TextOpt::WelcomeMessage => self
-                .welcome
-                .as_ref()
-                .map(|w| String::from_utf8_lossy(w).into_owned()),
-            TextOpt::TcpAcceptFilter if self.accept_filters.is_empty() => None,
-            TextOpt::TcpAcceptFilter => Some(
-                self.accept_filters
-                    .iter()
-                    .map(Cidr::to_string)
-                    .collect::<Vec<_>>()
-                    .join(","),
-            ),
-        }
-    }
-
-    /// Sets a text option (`None` or an empty text clears it; a filter is added). `EINVAL` for a
-    /// proxy that is not `host:port`, an interface name longer than 15 bytes, or a bad range.
-    pub fn set_text(&mut self, opt: TextOpt, value: Option<&str>) -> Result<()> {
-        let value = value.filter(|v| !v.is_empty());
-        match (opt, value) {
-            (TextOpt::SocksProxy, None) => self.socks_proxy = None,
-            (TextOpt::SocksProxy, Some(text)) => {
-                match Endpoint::parse(&format!("tcp://{text}"), Use::Connect)? {
-                    Endpoint::Tcp { host, port } if port != 0 => {
-                        self.socks_proxy = Some((host, port))
-                    }
-                    _ => return Err(EngineError::InvalidArgument),
-                }
-            }
-            (TextOpt::Interface, None) => self.interface = None,
-            (TextOpt::Interface, Some(name)) => {
-                if name.len() > 15 || name.contains('\0') {
-                    return Err(EngineError::InvalidArgument);
-                }
-                self.interface = Some(name.to_owned());
-            }
-            (TextOpt::WelcomeMessage, None) => self.welcome = None,
-            (TextOpt::WelcomeMessage, Some(text)) => {
-                self.welcome = Some(Bytes::copy_from_slice(text.as_bytes()))
-            }
-            (TextOpt::TcpAcceptFilter, None) => self.accept_filters.clear(),
-            (TextOpt::TcpAcceptFilter, Some(range)) => {
-                self.accept_filters.push(Cidr::parse(range)?)
-            }
-        }
-        Ok(())
-    }
-
-    /// The XPUB welcome message, if any.
-    pub fn welcome(&self) -> Option<&Bytes> {
-        self.welcome.as_ref()
-    }
-
-    /// The SOCKS5 proxy tcp connections go through, if any.
-    pub fn socks_proxy(&self) -> Option<&(Host, u16)> {
-        self.socks_proxy.as_ref()
-    }
-
-    /// How this socket reaches tcp endpoints.
-    pub fn net(&self) -> super::transport::Net {
-        super::transport::Net {
-            ipv6: self.flag(Opt::Ipv6),
-            interface: self.interface.clone(),
-            socks: self.socks_proxy.clone(),
-            buffers: (
-                self.get(Opt::SendBufferSize),
-                self.get(Opt::ReceiveBufferSize),
-            ),
-        }
-    }
-
-    /// The interface tcp sockets are bound to, if any.
-    pub fn interface(&self) -> Option<&str> {
-        self.interface.as_deref()
-    }
-
-    /// The ranges accepted tcp connections must come from (empty: any).
-    pub fn accept_filters(&self) -> &[Cidr] {
-        &self.accept_filters
-    }
-
     /// `maxMessageSize` as a byte limit.
     pub fn max_message_size(&self) -> Option<u64> {
         u64::try_from(self.get(Opt::MaxMessageSize)).ok()
@@ -508,91 +370,5 @@ impl Options {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn table_and_enum_agree() {
-        assert_eq!(OPTIONS.len(), COUNT);
-        for opt in Opt::ALL {
-            assert_eq!(Opt::by_name(opt.spec().name), Some(opt));
-        }
-        assert_eq!(Opt::by_name("nope"), None);
-        assert!(Opt::Mandatory.applies_to(SocketType::Router));
-        assert!(!Opt::Mandatory.applies_to(SocketType::Dealer));
-        assert!(Opt::Linger.applies_to(SocketType::Pair));
-    }
-
-    #[test]
-    fn text_options_validate_and_clear() {
-        let mut o = Options::default();
-        assert_eq!(o.get_text(TextOpt::SocksProxy), None);
-        o.set_text(TextOpt::SocksProxy, Some("proxy.example:1080"))
-            .unwrap();
-        assert_eq!(
-            o.get_text(TextOpt::SocksProxy).as_deref(),
-            Some("proxy.example:1080")
-        );
-        o.set_text(TextOpt::SocksProxy, Some("[::1]:1080")).unwrap();
-        assert_eq!(
-            o.get_text(TextOpt::SocksProxy).as_deref(),
-            Some("[::1]:1080")
-        );
-        for bad in ["no-port", "host:0", "host:99999", "*:1080"] {
-            let err = o.set_text(TextOpt::SocksProxy, Some(bad)).unwrap_err();
-            assert_eq!(err.code(), "EINVAL", "{bad}");
-        }
-        o.set_text(TextOpt::SocksProxy, None).unwrap();
-        assert_eq!(o.socks_proxy(), None);
-        o.set_text(TextOpt::Interface, Some("lo")).unwrap();
-        assert_eq!(o.interface(), Some("lo"));
-        assert!(o
-            .set_text(TextOpt::Interface, Some("a-very-long-ifname"))
-            .is_err());
-        o.set_text(TextOpt::Interface, Some("")).unwrap();
-        assert_eq!(o.interface(), None);
-        o.set_text(TextOpt::TcpAcceptFilter, Some("127.0.0.1"))
-            .unwrap();
-        o.set_text(TextOpt::TcpAcceptFilter, Some("10.0.0.0/8"))
-            .unwrap();
-        assert_eq!(
-            o.get_text(TextOpt::TcpAcceptFilter).as_deref(),
-            Some("127.0.0.1/32,10.0.0.0/8")
-        );
-        assert!(o
-            .set_text(TextOpt::TcpAcceptFilter, Some("10.0.0.0/99"))
-            .is_err());
-        o.set_text(TextOpt::TcpAcceptFilter, None).unwrap();
-        assert!(o.accept_filters().is_empty());
-        assert_eq!(TextOpt::by_name("interface"), Some(TextOpt::Interface));
-    }
-
-    #[test]
-    fn routing_ids_are_one_to_255_bytes() {
-        let mut o = Options::default();
-        assert_eq!(o.routing_id(), None);
-        assert_eq!(o.set_routing_id(b"").unwrap_err().code(), "EINVAL");
-        assert_eq!(o.set_routing_id(&[7; 256]).unwrap_err().code(), "EINVAL");
-        o.set_routing_id(&[0; 255]).unwrap();
-        o.set_routing_id(b"x").unwrap();
-        assert_eq!(o.routing_id().map(|b| &b[..]), Some(&b"x"[..]));
-    }
-
-    #[test]
-    fn defaults_ranges_and_views() {
-        let mut o = Options::default();
-        assert_eq!(o.get(Opt::SendHighWaterMark), 1000);
-        assert_eq!(o.timeout(Opt::SendTimeout), None);
-        assert_eq!(o.set(Opt::SendTimeout, -2).unwrap_err().code(), "EINVAL");
-        assert_eq!(o.set(Opt::Immediate, 2).unwrap_err().code(), "EINVAL");
-        o.set(Opt::SendHighWaterMark, 0).unwrap();
-        assert_eq!(o.hwm(Opt::SendHighWaterMark), usize::MAX);
-        o.set(Opt::ReceiveTimeout, 0).unwrap();
-        assert_eq!(o.timeout(Opt::ReceiveTimeout), Some(Duration::ZERO));
-        assert_eq!(o.max_message_size(), None);
-        assert_eq!(
-            o.nonzero_ms(Opt::HandshakeInterval),
-            Some(Duration::from_secs(30))
-        );
-    }
-}
+#[path = "options_tests.rs"]
+mod tests;

@@ -2,14 +2,12 @@
 //! `kind.rs`. Invariants: user calls never block the caller's thread (they enqueue, or return a
 //! future); every background task is registered, so close/linger can find and end it.
 
-use super::connection;
-use super::endpoint::{Endpoint, Use};
 use super::error::{EngineError, Result};
-use super::kind::{SendRouting, SocketType};
+use super::kind::SocketType;
 use super::options::Opt;
 use super::routing::Msg;
 use super::runtime;
-use super::shared::{lock_live, EndpointEntry, Shared, State};
+use super::shared::{lock_live, Shared, State};
 use bytes::Bytes;
 use std::future::{poll_fn, Future};
 use std::sync::Arc;
@@ -148,158 +146,6 @@ impl Socket {
     /// Whether `close()` was called.
     pub fn is_closed(&self) -> bool {
         self.shared.lock().closed
-    }
-
-    /// Starts binding `addr`. Argument and state errors come at once; the future gives the
-    /// resolved endpoint or the bind error.
-    pub fn bind(
-        &self,
-        addr: &str,
-    ) -> Result<impl Future<Output = Result<String>> + Send + 'static> {
-        let endpoint = {
-            let st = self.shared.lock();
-            if st.closed {
-                return Err(EngineError::Closed);
-            }
-            Endpoint::parse(addr, Use::Bind)?
-        };
-        let shared = self.shared.clone();
-        let given = addr.to_owned();
-        let (tx, rx) = oneshot::channel();
-        self.shared.rt.spawn(async move {
-            let (backlog, net) = {
-                let st = shared.lock();
-                (st.opts.get(Opt::Backlog) as u32, st.opts.net())
-            };
-            let result = super::transport::bind(&endpoint, backlog, &net).await;
-            let mut st = shared.lock();
-            let outcome = match result {
-                Err(e) => Err(e),
-                Ok(_) if st.closed => Err(EngineError::Closed),
-                Ok(listener) => {
-                    let resolved = listener.endpoint.clone();
-                    st.next_id += 1;
-                    let id = st.next_id;
-                    st.endpoints.push(EndpointEntry {
-                        id,
-                        names: vec![given, resolved.clone()],
-                        is_bind: true,
-                        pipe: None,
-                    });
-                    st.last_endpoint = Some(resolved.clone());
-                    drop(st);
-                    shared.spawn_task(
-                        id,
-                        true,
-                        connection::accept_loop(shared.clone(), id, listener),
-                    );
-                    Ok(resolved)
-                }
-            };
-            let _ = tx.send(outcome);
-        });
-        Ok(async move { rx.await.unwrap_or(Err(EngineError::Closed)) })
-    }
-
-    /// Connects to `addr` in the background and returns at once. Unless `immediate` is set, the
-    /// endpoint gets its pipe now, so messages sent before the peer is up wait for it.
-    pub fn connect(&self, addr: &str) -> Result<()> {
-        self.connect_with(addr, None)
-    }
-
-    /// `connect`, naming the peer by `routing_id` (ROUTER only: how this socket addresses it).
-    pub fn connect_with(&self, addr: &str, routing_id: Option<&[u8]>) -> Result<()> {
-        let info = self.shared.kind.info();
-        let given = match routing_id {
-            None => None,
-            Some(_) if info.send != SendRouting::Identity => return Err(EngineError::NotSupported),
-            Some(id) => {
-                super::options::check_routing_id(id)?;
-                Some(Bytes::copy_from_slice(id))
-            }
-        };
-        let mut st = self.shared.lock();
-        if st.closed {
-            return Err(EngineError::Closed);
-        }
-        let endpoint = Endpoint::parse(addr, Use::Connect)?;
-        st.next_id += 1;
-        let id = st.next_id;
-        // ROUTER peers are addressable only once their routing id is known: at the handshake,
-        // or now when `connect` names them. A PAIR keeps its one pipe.
-        let named = given
-            .as_ref()
-            .filter(|id| st.pipes.by_identity(id).is_none());
-        let early = st.opts.get(Opt::Immediate) == 0
-            && (info.send != SendRouting::Identity || named.is_some())
-            && !(info.exclusive && st.pipes.active() > 0);
-        let pipe = if early {
-            let (out_hwm, in_hwm) = (
-                st.opts.hwm(Opt::SendHighWaterMark),
-                st.opts.hwm(Opt::ReceiveHighWaterMark),
-            );
-            let named = named.cloned();
-            let conflate = st.opts.flag(Opt::Conflate);
-            let pipe = st.pipes.add_with(out_hwm, in_hwm, false, conflate);
-            if let Some(id) = named {
-                st.pipes.set_identity(pipe, id);
-            }
-            st.wake_sender();
-            Some(pipe)
-        } else {
-            None
-        };
-        st.endpoints.push(EndpointEntry {
-            id,
-            names: vec![addr.to_owned()],
-            is_bind: false,
-            pipe,
-        });
-        drop(st);
-        let shared = self.shared.clone();
-        self.shared.spawn_task(
-            id,
-            false,
-            connection::connector(shared, endpoint, pipe, given),
-        );
-        Ok(())
-    }
-
-    /// Stops connecting to `addr` and drops its connection and queue (`ENOENT` if unknown).
-    pub fn disconnect(&self, addr: &str) -> Result<()> {
-        self.remove_endpoint(addr, false)
-    }
-
-    /// Stops listening on `addr` (as given or as resolved) and drops the connections it accepted.
-    pub fn unbind(&self, addr: &str) -> Result<()> {
-        self.remove_endpoint(addr, true)
-    }
-
-    fn remove_endpoint(&self, addr: &str, is_bind: bool) -> Result<()> {
-        let handles = {
-            let mut st = self.shared.lock();
-            if st.closed {
-                return Err(EngineError::Closed);
-            }
-            let entry = match st.take_endpoint(addr, is_bind) {
-                Ok(entry) => entry,
-                // An address that could never have been bound or connected says why (EINVAL,
-                // EPROTONOSUPPORT), as zeromq.js does; a valid unknown one is ENOENT.
-                Err(e) => {
-                    let usage = if is_bind { Use::Bind } else { Use::Connect };
-                    Endpoint::parse(addr, usage)?;
-                    return Err(e);
-                }
-            };
-            if let Some(pipe) = entry.pipe {
-                st.drop_peer(self.shared.kind, pipe, false);
-            }
-            st.tasks_where(|t| t.endpoint == entry.id)
-        };
-        for h in handles {
-            h.abort();
-        }
-        Ok(())
     }
 
     /// Queues the message made of `parts` (copied) without waiting. `Ok(false)` when it would
@@ -574,6 +420,9 @@ pub fn shutdown_group(group: u64, limit: Duration) {
         s.wait_closed_blocking(left);
     }
 }
+
+#[path = "socket_endpoints.rs"]
+mod endpoints;
 
 #[cfg(test)]
 #[path = "socket_tests.rs"]
