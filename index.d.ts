@@ -88,6 +88,23 @@ export interface SocketOptions<_S = unknown> {
   multicastMaxTransportDataUnit?: number
   /** ZMQ_LOOPBACK_FASTPATH: a Windows loopback optimisation; ignored elsewhere, as by libzmq. Default false. */
   loopbackFastPath?: boolean
+  /** ZMQ_HEARTBEAT_IVL: ms between the ZMTP PINGs sent on each connection; 0 sends none. Default 0. */
+  heartbeatInterval?: number
+  /**
+   * ZMQ_HEARTBEAT_TTL: ms a peer should wait for traffic from this socket before dropping the
+   * connection (sent in each PING, in deciseconds: up to 6553599). 0 asks for nothing. Default 0.
+   */
+  heartbeatTimeToLive?: number
+  /** ZMQ_HEARTBEAT_TIMEOUT: ms of silence after a PING that drop the peer; -1 means `heartbeatInterval`. Default -1. */
+  heartbeatTimeout?: number
+  /** ZMQ_TCP_KEEPALIVE: SO_KEEPALIVE on tcp connections: 1 on, 0 off, -1 the OS default. Default -1. */
+  tcpKeepalive?: number
+  /** ZMQ_TCP_KEEPALIVE_CNT: unanswered keepalive probes before the OS drops the connection; -1 the OS default. */
+  tcpKeepaliveCount?: number
+  /** ZMQ_TCP_KEEPALIVE_IDLE: seconds idle before the first keepalive probe; -1 the OS default. */
+  tcpKeepaliveIdle?: number
+  /** ZMQ_TCP_KEEPALIVE_INTVL: seconds between keepalive probes; -1 the OS default. */
+  tcpKeepaliveInterval?: number
 }
 
 /** The option of Dealer, Pull and Push that keeps only the newest message. */
@@ -151,6 +168,13 @@ export declare abstract class Socket {
   multicastHops: number
   multicastMaxTransportDataUnit: number
   loopbackFastPath: boolean
+  heartbeatInterval: number
+  heartbeatTimeToLive: number
+  heartbeatTimeout: number
+  tcpKeepalive: number
+  tcpKeepaliveCount: number
+  tcpKeepaliveIdle: number
+  tcpKeepaliveInterval: number
   /** The security mechanism in use: `null` (NULL, the only one so far). */
   readonly securityMechanism: null | "plain" | "curve"
   /** Whether the socket may be used from several threads at once: always false, as in zeromq.js. */

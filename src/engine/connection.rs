@@ -7,6 +7,7 @@ use super::codec::ProtocolError;
 use super::dispatch::Arrival;
 use super::endpoint::Endpoint;
 use super::handshake::{handshake, HandshakeError};
+use super::heartbeat::{heartbeat, Heartbeat, Liveness};
 use super::options::Opt;
 use super::outqueue::write_chunks;
 use super::reader::{read_loop, End};
@@ -131,6 +132,12 @@ pub(crate) async fn serve(
             recv_buffer: st.opts.get(Opt::ReceiveBufferSize),
             tos: st.opts.get(Opt::TypeOfService),
             max_rt_ms: st.opts.get(Opt::TcpMaxRetransmitTimeout),
+            keepalive: st.opts.get(Opt::TcpKeepalive),
+            keepalive_params: (
+                st.opts.get(Opt::TcpKeepaliveCount),
+                st.opts.get(Opt::TcpKeepaliveIdle),
+                st.opts.get(Opt::TcpKeepaliveInterval),
+            ),
         }
     };
     if let Err(e) = stream.tune(&tuning) {
@@ -237,9 +244,12 @@ where
             persistent: pipe.is_some(),
         }
     };
+    let live = Liveness::new();
+    let beat = Heartbeat::from_options(&shared.lock().opts);
     let end = tokio::select! {
-        end = read_loop(&shared, guard.id, r, leftover, max_size) => end,
+        end = read_loop(&shared, guard.id, r, leftover, max_size, &live) => end,
         end = write_loop(&shared, guard.id, w) => end,
+        end = heartbeat(&shared, guard.id, &live, beat) => end,
     };
     if let End::Protocol(e) = end {
         warn(&format!("dropping a connection: {e}"));

@@ -6,6 +6,7 @@ mod dispatch;
 pub mod endpoint;
 pub mod error;
 pub mod handshake;
+mod heartbeat;
 pub mod kind;
 pub mod netfilter;
 pub mod options;

@@ -111,6 +111,21 @@ pub enum Opt {
     /// ZMQ_XPUB_VERBOSE / ZMQ_XPUB_VERBOSER: 0 reports a topic's first subscription and last
     /// unsubscription, 1 every subscription, 2 every subscription and unsubscription.
     Verbosity,
+    /// ZMQ_HEARTBEAT_IVL: ms between the PINGs sent on each connection; 0 none.
+    HeartbeatInterval,
+    /// ZMQ_HEARTBEAT_TTL: ms the peer should wait for traffic from us before dropping us (sent
+    /// in PING, in deciseconds); 0 none.
+    HeartbeatTimeToLive,
+    /// ZMQ_HEARTBEAT_TIMEOUT: ms of silence after a PING that drop the peer; -1 the interval.
+    HeartbeatTimeout,
+    /// ZMQ_TCP_KEEPALIVE: SO_KEEPALIVE on tcp connections: 1 on, 0 off, -1 the OS default.
+    TcpKeepalive,
+    /// ZMQ_TCP_KEEPALIVE_CNT: unanswered probes before the OS drops the connection; -1 default.
+    TcpKeepaliveCount,
+    /// ZMQ_TCP_KEEPALIVE_IDLE: seconds idle before the first probe; -1 default.
+    TcpKeepaliveIdle,
+    /// ZMQ_TCP_KEEPALIVE_INTVL: seconds between probes; -1 default.
+    TcpKeepaliveInterval,
 }
 
 const I32: i64 = i32::MAX as i64;
@@ -206,9 +221,22 @@ pub const OPTIONS: &[OptionSpec] = &[
         only: &[T::XPub],
         ..int("verbosity", "ZMQ_XPUB_VERBOSE", 0, 0, 2)
     },
+    int("heartbeatInterval", "ZMQ_HEARTBEAT_IVL", 0, 0, I32),
+    int("heartbeatTimeToLive", "ZMQ_HEARTBEAT_TTL", 0, 0, 6_553_599),
+    int("heartbeatTimeout", "ZMQ_HEARTBEAT_TIMEOUT", -1, -1, I32),
+    int("tcpKeepalive", "ZMQ_TCP_KEEPALIVE", -1, -1, 1),
+    int("tcpKeepaliveCount", "ZMQ_TCP_KEEPALIVE_CNT", -1, -1, I32),
+    int("tcpKeepaliveIdle", "ZMQ_TCP_KEEPALIVE_IDLE", -1, -1, I32),
+    int(
+        "tcpKeepaliveInterval",
+        "ZMQ_TCP_KEEPALIVE_INTVL",
+        -1,
+        -1,
+        I32,
+    ),
 ];
 
-const COUNT: usize = 33;
+const COUNT: usize = 40;
 
 /// Longest routing id (ZMQ_ROUTING_ID): ids travel as a one-byte-length frame in ROUTER envelopes.
 pub const MAX_ROUTING_ID: usize = 255;
@@ -287,6 +315,13 @@ impl Opt {
         Opt::InvertMatching,
         Opt::Manual,
         Opt::Verbosity,
+        Opt::HeartbeatInterval,
+        Opt::HeartbeatTimeToLive,
+        Opt::HeartbeatTimeout,
+        Opt::TcpKeepalive,
+        Opt::TcpKeepaliveCount,
+        Opt::TcpKeepaliveIdle,
+        Opt::TcpKeepaliveInterval,
     ];
 
     /// This option's row.

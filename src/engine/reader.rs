@@ -4,6 +4,7 @@
 //! TCP pushes back on a fast peer; a declared frame length is never allocated ahead of arrival.
 
 use super::codec::{self, Decoder, ProtocolError};
+use super::heartbeat::Liveness;
 use super::kind::RecvRouting;
 use super::routing::{Msg, PipeId};
 use super::shared::Shared;
@@ -29,6 +30,8 @@ pub(crate) enum End {
     Io,
     /// The peer broke the protocol; logged.
     Protocol(ProtocolError),
+    /// The peer stayed silent past its heartbeat deadline.
+    Silent,
 }
 
 /// Reads messages from `r` into `pipe` until the connection ends; returns why it ended.
@@ -38,6 +41,7 @@ pub(crate) async fn read_loop<R: AsyncRead + Unpin>(
     mut r: R,
     mut buf: BytesMut,
     max_size: Option<u64>,
+    live: &Liveness,
 ) -> End {
     let mut decoder = Decoder::new(max_size);
     let info = shared.kind.info();
@@ -48,12 +52,14 @@ pub(crate) async fn read_loop<R: AsyncRead + Unpin>(
     loop {
         loop {
             match decoder.decode(&mut buf) {
-                Ok(Some(frame)) if frame.command => match on_command(shared, pipe, &frame.body) {
-                    // A SUBSCRIBE/CANCEL command joins the messages in arrival order.
-                    Ok(Some(subscription)) if !discard => batch.push(subscription),
-                    Ok(_) => {}
-                    Err(e) => return End::Protocol(e),
-                },
+                Ok(Some(frame)) if frame.command => {
+                    match on_command(shared, pipe, &frame.body, live) {
+                        // A SUBSCRIBE/CANCEL command joins the messages in arrival order.
+                        Ok(Some(subscription)) if !discard => batch.push(subscription),
+                        Ok(_) => {}
+                        Err(e) => return End::Protocol(e),
+                    }
+                }
                 Ok(Some(_)) if discard => {}
                 Ok(Some(frame)) => {
                     parts.push(frame.body);
@@ -91,7 +97,7 @@ pub(crate) async fn read_loop<R: AsyncRead + Unpin>(
         }
         match decoder.take_large_header(&mut buf, OWN_FRAME) {
             Ok(Some((size, more))) => {
-                let body = match read_body(&mut r, &mut buf, size).await {
+                let body = match read_body(&mut r, &mut buf, size, live).await {
                     Ok(body) => body,
                     Err(end) => return end,
                 };
@@ -109,7 +115,7 @@ pub(crate) async fn read_loop<R: AsyncRead + Unpin>(
         buf.reserve(Decoder::pending_need(&buf).clamp(READ_CHUNK, MAX_READ_AHEAD));
         match r.read_buf(&mut buf).await {
             Ok(0) => return End::Eof,
-            Ok(_) => {}
+            Ok(_) => live.touch(),
             Err(_) => return End::Io,
         }
     }
@@ -122,6 +128,7 @@ async fn read_body<R: AsyncRead + Unpin>(
     r: &mut R,
     buf: &mut BytesMut,
     size: usize,
+    live: &Liveness,
 ) -> Result<Bytes, End> {
     let mut body = Vec::with_capacity(size.min(MAX_READ_AHEAD).max(buf.len()));
     body.extend_from_slice(buf);
@@ -133,7 +140,7 @@ async fn read_body<R: AsyncRead + Unpin>(
         let want = (size - body.len()).min(body.capacity() - body.len());
         match r.read_buf(&mut (&mut body).limit(want)).await {
             Ok(0) => return Err(End::Eof),
-            Ok(_) => {}
+            Ok(_) => live.touch(),
             Err(_) => return Err(End::Io),
         }
     }
@@ -142,7 +149,12 @@ async fn read_body<R: AsyncRead + Unpin>(
 
 /// Handles a command after the handshake: PING gets a PONG; SUBSCRIBE and CANCEL (ZMTP 3.1)
 /// come back as the equivalent 0x01/0x00 subscription message; unknown commands are ignored.
-fn on_command(shared: &Shared, pipe: PipeId, body: &Bytes) -> Result<Option<Msg>, ProtocolError> {
+fn on_command(
+    shared: &Shared,
+    pipe: PipeId,
+    body: &Bytes,
+    live: &Liveness,
+) -> Result<Option<Msg>, ProtocolError> {
     let command = codec::parse_command(body)?;
     match command.name.as_str() {
         name @ ("SUBSCRIBE" | "CANCEL") => {
@@ -153,6 +165,9 @@ fn on_command(shared: &Shared, pipe: PipeId, body: &Bytes) -> Result<Option<Msg>
         }
         "PING" => {
             // PING = TTL (2 bytes) + context (up to 16 bytes), echoed back in PONG (RFC 37).
+            if let Some(ttl) = command.data.get(..2) {
+                live.peer_ttl(u16::from_be_bytes([ttl[0], ttl[1]]));
+            }
             let context = command.data.get(2..).unwrap_or_default();
             let context = &context[..context.len().min(16)];
             let mut frame = BytesMut::new();

@@ -32,6 +32,10 @@ pub struct Tuning {
     pub tos: i64,
     /// TCP_USER_TIMEOUT in ms (tcp only), when positive.
     pub max_rt_ms: i64,
+    /// SO_KEEPALIVE (tcp only): 1 on, 0 off, -1 the OS default.
+    pub keepalive: i64,
+    /// TCP_KEEPCNT, TCP_KEEPIDLE (s) and TCP_KEEPINTVL (s) with keepalive on, when positive.
+    pub keepalive_params: (i64, i64, i64),
 }
 
 impl Stream {
@@ -64,6 +68,23 @@ impl Stream {
             if tuning.max_rt_ms > 0 {
                 let limit = Duration::from_millis(tuning.max_rt_ms as u64);
                 sock.set_tcp_user_timeout(Some(limit))?;
+            }
+            if tuning.keepalive >= 0 {
+                sock.set_keepalive(tuning.keepalive == 1)?;
+            }
+            if tuning.keepalive == 1 {
+                let (count, idle, interval) = tuning.keepalive_params;
+                let mut params = socket2::TcpKeepalive::new();
+                if idle > 0 {
+                    params = params.with_time(Duration::from_secs(idle as u64));
+                }
+                if interval > 0 {
+                    params = params.with_interval(Duration::from_secs(interval as u64));
+                }
+                if let Ok(count @ 1..) = u32::try_from(count) {
+                    params = params.with_retries(count);
+                }
+                sock.set_tcp_keepalive(&params)?;
             }
         }
         Ok(())
@@ -367,6 +388,8 @@ mod tests {
             recv_buffer: 32768,
             tos: 0x10,
             max_rt_ms: 4000,
+            keepalive: 1,
+            keepalive_params: (3, 30, 5),
         };
         client.tune(&tuning).unwrap();
         let Stream::Tcp(s) = &client else {
@@ -381,6 +404,13 @@ mod tests {
             sock.tcp_user_timeout().unwrap(),
             Some(Duration::from_millis(4000))
         );
+        assert!(sock.keepalive().unwrap());
+        assert_eq!(sock.tcp_keepalive_time().unwrap(), Duration::from_secs(30));
+        assert_eq!(
+            sock.tcp_keepalive_interval().unwrap(),
+            Duration::from_secs(5)
+        );
+        assert_eq!(sock.tcp_keepalive_retries().unwrap(), 3);
         // Zero and negative values leave the defaults alone.
         client.tune(&Tuning::default()).unwrap();
         assert_eq!(sock.tos_v4().unwrap(), 0x10);
