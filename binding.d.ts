@@ -46,6 +46,12 @@ export declare class BindingSocket {
   unsubscribe(topic: Uint8Array): void
   /** Messages a publisher dropped because a subscriber's queue was full. */
   get dropped(): number
+  /** Starts recording events (from the first access to `socket.events`). */
+  observe(): void
+  /** The events recorded since the last call (at most 1024). */
+  readEvents(): Array<BindingEvent>
+  /** Resolves once an event is waiting or the socket is closed. */
+  waitEvents(): Promise<void>
   /** The socket type's wire name (`"DEALER"`). */
   get kind(): string
   /** Drops a connected endpoint. */
@@ -87,6 +93,22 @@ export declare class BindingSocket {
   get writable(): boolean
   /** The most recently bound endpoint, resolved. */
   get lastEndpoint(): string | null
+}
+
+/** One socket event, as the TypeScript `Observer` builds zeromq.js's event objects from it. */
+export interface BindingEvent {
+  /** zeromq.js's event type (`"connect:retry"`). */
+  type: string
+  /** The endpoint. */
+  address: string
+  /** `connect:retry`: ms until the next attempt. */
+  interval?: number
+  /** `*:error` events: the error's code (`EADDRINUSE`, `ERR_ZMTP_MECHANISM_MISMATCH`). */
+  errorCode?: string
+  /** `*:error` events: the error's message. */
+  errorMessage?: string
+  /** `*:error` events: the error's errno. */
+  errno?: number
 }
 
 /** One option of the engine's table, as the TypeScript layer needs it to define properties. */

@@ -4,11 +4,13 @@
 
 const sockets = require("./lib/sockets.js")
 const { Proxy } = require("./lib/proxy.js")
+const { Observer } = require("./lib/observer.js")
 const helpers = require("./lib/helpers.js")
 
 module.exports = {
   ...sockets,
   Proxy,
+  Observer,
   push: helpers.push,
   pull: helpers.pull,
   close: helpers.close,

@@ -129,6 +129,7 @@ test("every class and option declared in index.d.ts exists at runtime", (t) => {
   const classes = [...dts.matchAll(/export declare (?:abstract )?class (\w+)/g)].map((m) => m[1])
   t.deepEqual(classes.sort(), [
     "Dealer",
+    "Observer",
     "Pair",
     "Proxy",
     "Publisher",

@@ -1,7 +1,7 @@
 // zeromq-rs: errors made on the JS side (the binding builds its own, with the same fields).
 "use strict"
 
-const ERRNO = { EBUSY: 16, EBADF: 9, EINVAL: 22, EAGAIN: 11, ENOTSUP: 95 }
+const ERRNO = { EBUSY: 16, EBADF: 9, EINVAL: 22, EAGAIN: 11, ENOTSUP: 95, ENOTSOCK: 88 }
 
 /** An Error with `code`, `errno` and, for endpoint calls, `address`. */
 function zmqError(code, message, address) {

@@ -125,6 +125,16 @@ class Socket {
   get threadSafe() {
     return false
   }
+
+  /** The socket's events (an Observer, the same one on every access); recorded from the first access. */
+  get events() {
+    if (this._events === undefined) {
+      if (this._native.closed) throw zmqError("ENOTSOCK", "Socket operation on non-socket")
+      const { Observer } = require("./observer.js")
+      this._events = new Observer(this)
+    }
+    return this._events
+  }
 }
 
 /** Defines the engine's option `spec` as a property on `proto`. */

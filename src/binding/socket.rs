@@ -115,6 +115,30 @@ impl BindingSocket {
         self.socket.dropped() as f64
     }
 
+    /// Starts recording events (from the first access to `socket.events`).
+    #[napi(catch_unwind)]
+    pub fn observe(&self) {
+        self.socket.observe();
+    }
+
+    /// The events recorded since the last call (at most 1024).
+    #[napi(catch_unwind)]
+    pub fn read_events(&self) -> Vec<BindingEvent> {
+        let mut events = Vec::new();
+        self.socket.take_events(&mut events, 1024);
+        events.into_iter().map(BindingEvent::from).collect()
+    }
+
+    /// Resolves once an event is waiting or the socket is closed.
+    #[napi(catch_unwind, ts_return_type = "Promise<void>")]
+    pub fn wait_events<'env>(&self, env: &'env Env) -> Result<Object<'env>> {
+        let (deferred, promise) = env.create_deferred()?;
+        self.socket.events_wait_then(move |outcome| {
+            deferred.resolve(move |env| outcome.map_err(|e| zmq_error(&env, &e, None)))
+        });
+        Ok(promise)
+    }
+
     /// The socket type's wire name (`"DEALER"`).
     #[napi(getter, catch_unwind)]
     pub fn kind(&self) -> String {
@@ -301,6 +325,37 @@ impl BindingSocket {
     #[napi(getter, catch_unwind)]
     pub fn last_endpoint(&self) -> Option<String> {
         self.socket.last_endpoint()
+    }
+}
+
+/// One socket event, as the TypeScript `Observer` builds zeromq.js's event objects from it.
+#[napi(object)]
+pub struct BindingEvent {
+    /// zeromq.js's event type (`"connect:retry"`).
+    #[napi(js_name = "type")]
+    pub kind: String,
+    /// The endpoint.
+    pub address: String,
+    /// `connect:retry`: ms until the next attempt.
+    pub interval: Option<f64>,
+    /// `*:error` events: the error's code (`EADDRINUSE`, `ERR_ZMTP_MECHANISM_MISMATCH`).
+    pub error_code: Option<String>,
+    /// `*:error` events: the error's message.
+    pub error_message: Option<String>,
+    /// `*:error` events: the error's errno.
+    pub errno: Option<i32>,
+}
+
+impl From<crate::engine::events::SocketEvent> for BindingEvent {
+    fn from(e: crate::engine::events::SocketEvent) -> Self {
+        BindingEvent {
+            kind: e.kind.name().to_owned(),
+            address: e.address,
+            interval: e.interval.map(|d| d.as_millis() as f64),
+            error_code: e.error.as_ref().map(|err| err.code().to_owned()),
+            error_message: e.error.as_ref().map(|err| err.to_string()),
+            errno: e.error.as_ref().map(|err| err.errno()),
+        }
     }
 }
 

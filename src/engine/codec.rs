@@ -53,6 +53,20 @@ pub enum ProtocolError {
     HandshakeTimeout,
 }
 
+impl ProtocolError {
+    /// zeromq.js's code for this failure in a `handshake:error:protocol` event (libzmq's
+    /// ZMQ_PROTOCOL_ERROR_ZMTP_* names).
+    pub fn zmtp_code(&self) -> &'static str {
+        match self {
+            ProtocolError::Mechanism(_) => "ERR_ZMTP_MECHANISM_MISMATCH",
+            ProtocolError::BadCommand(_) => "ERR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED",
+            ProtocolError::ExpectedReady(_) => "ERR_ZMTP_UNEXPECTED_COMMAND",
+            ProtocolError::Incompatible(_) => "ERR_ZMTP_INVALID_METADATA",
+            _ => "ERR_ZMTP_UNSPECIFIED",
+        }
+    }
+}
+
 /// Builds our 64-byte greeting: ZMTP 3.1, NULL mechanism.
 pub fn greeting(as_server: bool) -> [u8; GREETING_LEN] {
     let mut g = [0u8; GREETING_LEN];

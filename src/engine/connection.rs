@@ -6,6 +6,8 @@
 use super::codec::ProtocolError;
 use super::dispatch::Arrival;
 use super::endpoint::Endpoint;
+use super::error::EngineError;
+use super::events::EventKind;
 use super::handshake::{handshake, HandshakeError};
 use super::heartbeat::{heartbeat, Heartbeat, Liveness};
 use super::options::Opt;
@@ -27,17 +29,23 @@ const WRITE_BATCH: usize = 1 << 20;
 
 /// Accepts connections on `listener` for as long as the task lives (unbind/close abort it).
 pub(crate) async fn accept_loop(shared: Arc<Shared>, endpoint: u64, listener: Listener) {
+    let address: Arc<str> = Arc::from(listener.endpoint.as_str());
     loop {
         match listener.accept().await {
             Ok(stream) if !admitted(&shared, &stream) => drop(stream),
             Ok(stream) => {
-                let conn = serve(shared.clone(), stream, None, None, true);
+                shared.lock().emit(EventKind::Accept, &address);
+                let conn = serve(shared.clone(), stream, None, None, address.clone(), true);
                 shared.spawn_task(endpoint, false, async move {
                     conn.await;
                 })
             }
             Err(e) => {
                 // Out of descriptors and the like: pause rather than spin.
+                let error = Some(EngineError::from(&e));
+                shared
+                    .lock()
+                    .emit_with(EventKind::AcceptError, &address, None, error);
                 warn(&format!("accept on {} failed: {e}", listener.endpoint));
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
@@ -59,6 +67,7 @@ fn admitted(shared: &Shared, stream: &Stream) -> bool {
 pub(crate) async fn connector(
     shared: Arc<Shared>,
     endpoint: Endpoint,
+    address: Arc<str>,
     pipe: Option<PipeId>,
     given: Option<Bytes>,
 ) {
@@ -74,9 +83,26 @@ pub(crate) async fn connector(
             let st = shared.lock();
             (st.opts.nonzero_ms(Opt::ConnectTimeout), st.opts.net())
         };
+        if matches!(endpoint, Endpoint::Tcp { .. }) {
+            shared.lock().emit(EventKind::ConnectDelay, &address);
+        }
         let handshaken = match transport::connect(&endpoint, timeout, &net).await {
-            Ok(stream) => serve(shared.clone(), stream, pipe, given.clone(), false).await,
-            Err(_) => false,
+            Ok(stream) => {
+                shared.lock().emit(EventKind::Connect, &address);
+                serve(
+                    shared.clone(),
+                    stream,
+                    pipe,
+                    given.clone(),
+                    address.clone(),
+                    false,
+                )
+                .await
+            }
+            Err(_) => {
+                shared.lock().emit(EventKind::Close, &address);
+                false
+            }
         };
         if nothing_left(&shared, pipe) {
             return;
@@ -91,7 +117,11 @@ pub(crate) async fn connector(
         if ivl < 0 {
             return;
         }
-        delay = Some(next_delay(delay, handshaken, ivl as u64, max as u64));
+        let next = next_delay(delay, handshaken, ivl as u64, max as u64);
+        shared
+            .lock()
+            .emit_with(EventKind::ConnectRetry, &address, Some(next), None);
+        delay = Some(next);
     }
 }
 
@@ -118,11 +148,13 @@ fn nothing_left(shared: &Shared, pipe: Option<PipeId>) -> bool {
 }
 
 /// Serves one connection. Returns whether the handshake completed.
+/// `address` names the endpoint in events; `as_server` is the accepting side.
 pub(crate) async fn serve(
     shared: Arc<Shared>,
     stream: Stream,
     pipe: Option<PipeId>,
     given: Option<Bytes>,
+    address: Arc<str>,
     as_server: bool,
 ) -> bool {
     let tuning = {
@@ -146,11 +178,11 @@ pub(crate) async fn serve(
     match stream {
         Stream::Tcp(s) => {
             let (r, w) = s.into_split();
-            serve_halves(shared, r, w, (pipe, given), as_server).await
+            serve_halves(shared, r, w, (pipe, given), address, as_server).await
         }
         Stream::Unix(s) => {
             let (r, w) = s.into_split();
-            serve_halves(shared, r, w, (pipe, given), as_server).await
+            serve_halves(shared, r, w, (pipe, given), address, as_server).await
         }
     }
 }
@@ -174,6 +206,7 @@ async fn serve_halves<R, W>(
     mut r: R,
     mut w: W,
     (pipe, given): (Option<PipeId>, Option<Bytes>),
+    address: Arc<str>,
     as_server: bool,
 ) -> bool
 where
@@ -212,9 +245,25 @@ where
         Ok(done) => done,
         Err(HandshakeError::Protocol(e)) => {
             warn(&format!("handshake failed, dropping the connection: {e}"));
+            let error = EngineError::Protocol {
+                code: e.zmtp_code(),
+                message: e.to_string(),
+            };
+            shared.lock().emit_with(
+                EventKind::HandshakeErrorProtocol,
+                &address,
+                None,
+                Some(error),
+            );
             return false;
         }
-        Err(HandshakeError::Io(_)) => return false,
+        Err(HandshakeError::Io(e)) => {
+            let error = Some(EngineError::from(&e));
+            shared
+                .lock()
+                .emit_with(EventKind::HandshakeErrorOther, &address, None, error);
+            return false;
+        }
     };
     let guard = {
         let mut st = shared.lock();
@@ -244,6 +293,7 @@ where
             persistent: pipe.is_some(),
         }
     };
+    shared.lock().emit(EventKind::Handshake, &address);
     let live = Liveness::new();
     let beat = Heartbeat::from_options(&shared.lock().opts);
     let end = tokio::select! {
@@ -251,10 +301,14 @@ where
         end = write_loop(&shared, guard.id, w) => end,
         end = heartbeat(&shared, guard.id, &live, beat) => end,
     };
-    if let End::Protocol(e) = end {
+    if let End::Protocol(e) = &end {
         warn(&format!("dropping a connection: {e}"));
     }
     drop(guard);
+    // Ends we chose (close, disconnect, unbind) are not news; a peer that left or failed is.
+    if !matches!(end, End::Closed) {
+        shared.lock().emit(EventKind::Disconnect, &address);
+    }
     true
 }
 

@@ -59,6 +59,14 @@ pub enum EngineError {
         /// The raw errno, when the OS gave one.
         errno: i32,
     },
+    /// A peer broke the ZMTP protocol (in `handshake:error:protocol` events; code as zeromq.js's).
+    #[error("ZMTP protocol error: {message}")]
+    Protocol {
+        /// zeromq.js's code, e.g. `ERR_ZMTP_MECHANISM_MISMATCH`.
+        code: &'static str,
+        /// What went wrong.
+        message: String,
+    },
     /// A background task of the socket failed unexpectedly; the socket was closed.
     #[error("Internal error: {0}")]
     Internal(String),
@@ -84,6 +92,7 @@ impl EngineError {
             Self::HostUnreachable => "EHOSTUNREACH",
             Self::Unattached(_) => "EINVAL",
             Self::Os { errno, .. } => errno_name(*errno),
+            Self::Protocol { code, .. } => code,
             Self::Internal(_) => "EFAULT",
         }
     }
@@ -107,6 +116,7 @@ impl EngineError {
             Self::HostUnreachable => 113,
             Self::Unattached(_) => 22,
             Self::Os { errno, .. } => *errno,
+            Self::Protocol { .. } => 71,
             Self::Internal(_) => 14,
         }
     }

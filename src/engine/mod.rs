@@ -5,6 +5,7 @@ pub mod connection;
 mod dispatch;
 pub mod endpoint;
 pub mod error;
+pub mod events;
 pub mod handshake;
 mod heartbeat;
 pub mod kind;

@@ -3,6 +3,7 @@
 //! it ends, so close/linger can always find it and `wait_closed` can always finish.
 
 use super::error::{EngineError, Result};
+use super::events::EventQueue;
 use super::kind::SocketType;
 use super::options::Options;
 use super::pubsub::PubSub;
@@ -44,6 +45,8 @@ pub(crate) struct State {
     pub(crate) next_peer_id: u32,
     /// PUB/SUB/XPUB/XSUB subscriptions.
     pub(crate) pubsub: PubSub,
+    /// Events, once someone observes the socket.
+    pub(crate) events: Option<EventQueue>,
 }
 
 /// A random 32-bit value (std's per-process hash keys), so ids differ between runs and sockets.
@@ -134,6 +137,7 @@ impl Shared {
                 exchange: Exchange::new(random_u32()),
                 next_peer_id: random_u32(),
                 pubsub: PubSub::default(),
+                events: None,
             }),
             idle: Condvar::new(),
             idle_async: Notify::new(),

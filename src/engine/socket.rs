@@ -3,6 +3,7 @@
 //! future); every background task is registered, so close/linger can find and end it.
 
 use super::error::{EngineError, Result};
+use super::events::{EventKind, SocketEvent};
 use super::kind::SocketType;
 use super::options::Opt;
 use super::routing::Msg;
@@ -125,6 +126,44 @@ impl Socket {
             return Err(EngineError::Closed);
         }
         st.subscribe(self.shared.kind, topic, on)
+    }
+
+    /// Starts recording events (zeromq.js records from the first access to `socket.events`).
+    pub fn observe(&self) {
+        self.shared
+            .lock()
+            .events
+            .get_or_insert_with(Default::default);
+    }
+
+    /// Whether nothing observes the socket (no event queue exists).
+    #[cfg(test)]
+    pub(crate) fn events_state_is_none(&self) -> bool {
+        self.shared.lock().events.is_none()
+    }
+
+    /// Moves up to `max` recorded events into `out`.
+    pub fn take_events(&self, out: &mut Vec<SocketEvent>, max: usize) {
+        if let Some(events) = self.shared.lock().events.as_mut() {
+            events.take(out, max);
+        }
+    }
+
+    /// Calls `done` on the I/O thread once an event is waiting or the socket is closed.
+    pub fn events_wait_then(&self, done: impl FnOnce(Result<()>) + Send + 'static) {
+        let socket = self.clone();
+        let wait = poll_fn(move |cx| {
+            let mut st = socket.shared.lock();
+            let closed = st.closed;
+            match st.events.as_mut() {
+                Some(events) if events.is_empty() && !closed => {
+                    events.waker = Some(cx.waker().clone());
+                    Poll::Pending
+                }
+                _ => Poll::Ready(Ok(())),
+            }
+        });
+        self.wait_on_runtime(wait, None, done);
     }
 
     /// Messages a publisher dropped because a subscriber's queue was full.
@@ -324,6 +363,18 @@ impl Socket {
             st.closed = true;
             st.wake_sender();
             st.wake_receiver();
+            let bound: Vec<String> = st
+                .endpoints
+                .iter()
+                .filter(|e| e.is_bind)
+                .filter_map(|e| e.names.last().cloned())
+                .collect();
+            for name in bound {
+                st.emit(EventKind::Close, &name);
+            }
+            if let Some(w) = st.events.as_mut().and_then(|e| e.waker.take()) {
+                w.wake();
+            }
             st.pipes.clear_inboxes();
             for pipe in st.pipes.iter_mut() {
                 pipe.wake_writer();

@@ -6,12 +6,14 @@
 use super::super::connection;
 use super::super::endpoint::{Endpoint, Use};
 use super::super::error::{EngineError, Result};
+use super::super::events::EventKind;
 use super::super::kind::SendRouting;
 use super::super::options::Opt;
 use super::super::shared::EndpointEntry;
 use super::Socket;
 use bytes::Bytes;
 use std::future::Future;
+use std::sync::Arc;
 use tokio::sync::oneshot;
 
 impl Socket {
@@ -39,7 +41,10 @@ impl Socket {
             let result = super::super::transport::bind(&endpoint, backlog, &net).await;
             let mut st = shared.lock();
             let outcome = match result {
-                Err(e) => Err(e),
+                Err(e) => {
+                    st.emit_with(EventKind::BindError, &given, None, Some(e.clone()));
+                    Err(e)
+                }
                 Ok(_) if st.closed => Err(EngineError::Closed),
                 Ok(listener) => {
                     let resolved = listener.endpoint.clone();
@@ -52,6 +57,7 @@ impl Socket {
                         pipe: None,
                     });
                     st.last_endpoint = Some(resolved.clone());
+                    st.emit(EventKind::Bind, &resolved);
                     drop(st);
                     shared.spawn_task(
                         id,
@@ -125,7 +131,7 @@ impl Socket {
         self.shared.spawn_task(
             id,
             false,
-            connection::connector(shared, endpoint, pipe, given),
+            connection::connector(shared, endpoint, Arc::from(addr), pipe, given),
         );
         Ok(())
     }
@@ -158,6 +164,10 @@ impl Socket {
             };
             if let Some(pipe) = entry.pipe {
                 st.drop_peer(self.shared.kind, pipe, false);
+            }
+            if is_bind {
+                let name = entry.names.last().map(String::as_str).unwrap_or(addr);
+                st.emit(EventKind::Close, name);
             }
             st.tasks_where(|t| t.endpoint == entry.id)
         };
