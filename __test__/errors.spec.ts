@@ -13,7 +13,7 @@ test("bad endpoints reject bind with a code and the address", async (t) => {
     ["ipc://", "EINVAL"],
     ["tcp://*:99999", "EINVAL"],
     ["foo://bar", "EPROTONOSUPPORT"],
-    ["inproc://name", "EPROTONOSUPPORT"],
+    ["pgm://eth0;239.192.1.1:5555", "EPROTONOSUPPORT"],
     ["tcp://no-such-host.invalid:5555", "ENODEV"],
     ["tcp://8.8.8.8:5555", "EADDRNOTAVAIL"],
     [`ipc:///tmp/${"x".repeat(120)}`, "ENAMETOOLONG"],

@@ -74,7 +74,15 @@ pub(crate) async fn connector(
     let mut delay: Option<Duration> = None;
     loop {
         if let Some(d) = delay {
-            tokio::time::sleep(d).await;
+            if matches!(endpoint, Endpoint::Inproc(_)) {
+                // A connect before the bind: go as soon as any inproc name is bound.
+                tokio::select! {
+                    _ = tokio::time::sleep(d) => {}
+                    _ = super::inproc::next_bind() => {}
+                }
+            } else {
+                tokio::time::sleep(d).await;
+            }
         }
         if nothing_left(&shared, pipe) {
             return;
@@ -182,6 +190,10 @@ pub(crate) async fn serve(
         }
         Stream::Unix(s) => {
             let (r, w) = s.into_split();
+            serve_halves(shared, r, w, (pipe, given), address, as_server).await
+        }
+        Stream::Inproc(s) => {
+            let (r, w) = tokio::io::split(s);
             serve_halves(shared, r, w, (pipe, given), address, as_server).await
         }
     }

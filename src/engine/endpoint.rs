@@ -32,6 +32,8 @@ pub enum Endpoint {
     },
     /// `ipc://path`; `None` is `ipc://*`, a generated path (bind only).
     Ipc(Option<IpcPath>),
+    /// `inproc://name`, between sockets of this process (`*` is a literal name, as in libzmq).
+    Inproc(String),
 }
 
 /// A Unix domain socket address: a file system path, or a Linux abstract name (`ipc://@name`).
@@ -60,7 +62,9 @@ impl Endpoint {
             "tcp" => parse_tcp(rest, usage),
             "ipc" => parse_ipc(rest, usage),
             // Known ZeroMQ transports we do not implement yet; an empty address is still EINVAL.
-            "inproc" | "pgm" | "epgm" | "tipc" | "vmci" | "ws" | "wss" | "udp" | "norm" => {
+            "inproc" if rest.is_empty() => Err(EngineError::InvalidArgument),
+            "inproc" => Ok(Endpoint::Inproc(rest.to_owned())),
+            "pgm" | "epgm" | "tipc" | "vmci" | "ws" | "wss" | "udp" | "norm" => {
                 if rest.is_empty() {
                     Err(EngineError::InvalidArgument)
                 } else {
@@ -225,7 +229,7 @@ mod tests {
             ("tcp://[::1:5555", Use::Bind, "EINVAL"),
             ("tcp://bad host:1", Use::Connect, "EINVAL"),
             ("inproc://", Use::Bind, "EINVAL"),
-            ("inproc://x", Use::Bind, "EPROTONOSUPPORT"),
+            ("pgm://x", Use::Bind, "EPROTONOSUPPORT"),
             ("ipc://", Use::Bind, "EINVAL"),
             ("ipc://*", Use::Connect, "EINVAL"),
             ("foo://bar", Use::Bind, "EPROTONOSUPPORT"),

@@ -8,6 +8,7 @@ pub mod error;
 pub mod events;
 pub mod handshake;
 mod heartbeat;
+pub mod inproc;
 pub mod kind;
 pub mod netfilter;
 pub mod options;

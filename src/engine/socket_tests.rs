@@ -63,3 +63,36 @@ async fn linger_zero_drops_queued_messages_at_once() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn inproc_connects_before_bind_and_names_bind_once() {
+    let push = Socket::new(SocketType::Push).unwrap();
+    push.connect("inproc://socket-test-early").unwrap();
+    assert!(push.try_send(msg("early")).unwrap().is_none());
+    let pull = Socket::new(SocketType::Pull).unwrap();
+    let ep = pull
+        .bind("inproc://socket-test-early")
+        .unwrap()
+        .await
+        .unwrap();
+    assert_eq!(ep, "inproc://socket-test-early");
+    assert_eq!(recv(&pull).await, msg("early"));
+    let other = Socket::new(SocketType::Pull).unwrap();
+    let taken = other.bind("inproc://socket-test-early").unwrap().await;
+    assert_eq!(taken.unwrap_err().code(), "EADDRINUSE");
+    // Unbound, the name is free again.
+    pull.unbind(&ep).unwrap();
+    tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            match other.bind("inproc://socket-test-early").unwrap().await {
+                Ok(_) => return,
+                Err(_) => tokio::task::yield_now().await,
+            }
+        }
+    })
+    .await
+    .unwrap();
+    for s in [push, pull, other] {
+        s.close();
+    }
+}

@@ -12,12 +12,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpSocket, TcpStream, UnixListener, UnixStream};
 
-/// A connected byte stream of either transport.
+/// A connected byte stream of any transport.
 pub enum Stream {
     /// TCP, with Nagle disabled.
     Tcp(TcpStream),
     /// A Unix domain socket.
     Unix(UnixStream),
+    /// An in-memory stream to a socket of this process.
+    Inproc(tokio::io::DuplexStream),
 }
 
 /// Per-connection kernel settings from the socket's options (ZMQ_SNDBUF, ZMQ_RCVBUF, ZMQ_TOS,
@@ -43,7 +45,7 @@ impl Stream {
     pub fn peer_ip(&self) -> Option<IpAddr> {
         match self {
             Stream::Tcp(s) => s.peer_addr().ok().map(|a| a.ip()),
-            Stream::Unix(_) => None,
+            Stream::Unix(_) | Stream::Inproc(_) => None,
         }
     }
 
@@ -52,6 +54,7 @@ impl Stream {
         let sock = match self {
             Stream::Tcp(s) => socket2::SockRef::from(s),
             Stream::Unix(s) => socket2::SockRef::from(s),
+            Stream::Inproc(_) => return Ok(()),
         };
         if let Stream::Unix(_) = self {
             // Tcp sockets got theirs before connect/listen (`Net::buffers`).
@@ -132,6 +135,7 @@ pub struct Listener {
 enum ListenerKind {
     Tcp(TcpListener),
     Unix(UnixListener),
+    Inproc(super::inproc::InprocListener),
 }
 
 impl Listener {
@@ -144,6 +148,7 @@ impl Listener {
                 Ok(Stream::Tcp(s))
             }
             ListenerKind::Unix(l) => Ok(Stream::Unix(l.accept().await?.0)),
+            ListenerKind::Inproc(l) => Ok(Stream::Inproc(l.accept().await?)),
         }
     }
 }
@@ -162,6 +167,14 @@ pub async fn bind(endpoint: &Endpoint, backlog: u32, net: &Net) -> Result<Listen
     match endpoint {
         Endpoint::Tcp { host, port } => bind_tcp(host, *port, backlog, net).await,
         Endpoint::Ipc(path) => bind_ipc(path.as_ref(), backlog).await,
+        Endpoint::Inproc(name) => {
+            let listener = super::inproc::bind(name).ok_or(EngineError::AddressInUse)?;
+            Ok(Listener {
+                kind: ListenerKind::Inproc(listener),
+                endpoint: format!("inproc://{name}"),
+                cleanup: Vec::new(),
+            })
+        }
     }
 }
 
@@ -352,6 +365,7 @@ pub async fn connect(
                 Ok(Stream::Unix(UnixStream::from_std(s)?))
             }
             Endpoint::Ipc(None) => Err(io::Error::from(io::ErrorKind::InvalidInput)),
+            Endpoint::Inproc(name) => Ok(Stream::Inproc(super::inproc::connect(name)?)),
         }
     };
     match timeout {
