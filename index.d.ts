@@ -136,7 +136,7 @@ export declare abstract class Socket {
   readonly writable: boolean
   /** The endpoint most recently bound, resolved (for example `tcp://127.0.0.1:41234`). */
   readonly lastEndpoint: string | null
-  /** The socket type as zeromq.js numbers it: Pair 0, Publisher 1, Subscriber 2, Request 3, Reply 4, Dealer 5, Router 6, Pull 7, Push 8, XPublisher 9, XSubscriber 10. */
+  /** The socket type as zeromq.js numbers it: Pair 0, Publisher 1, Subscriber 2, Request 3, Reply 4, Dealer 5, Router 6, Pull 7, Push 8, XPublisher 9, XSubscriber 10, Stream 11. */
   readonly type: number
 
   sendHighWaterMark: number
@@ -419,6 +419,31 @@ export declare class XPublisher extends Duplex {
  */
 export declare class XSubscriber extends Duplex {
   constructor(options?: SocketOptions)
+}
+
+/** Options of `Stream`. */
+export interface StreamOptions extends SocketOptions {
+  /** ZMQ_STREAM_NOTIFY: report each connection and disconnection as `[id, <empty>]`. Default true. */
+  notify?: boolean
+}
+
+/** Options of `Stream.connect`. */
+export interface StreamConnectOptions {
+  /** The routing id this socket addresses the peer by (1 to 255 bytes). */
+  routingId?: string | Buffer
+}
+
+/**
+ * STREAM: raw TCP peers, no ZMTP (an HTTP server or client, say), each named by a routing id.
+ * `receive()` yields `[id, data]`, with an empty `data` when a peer connects or disconnects
+ * (`notify`); `send([id, data])` writes to that peer (`EHOSTUNREACH` for an unknown id), and an
+ * empty `data` closes its connection.
+ */
+export declare class Stream extends Duplex {
+  constructor(options?: StreamOptions)
+  notify: boolean
+  /** Connects in the background; `options.routingId` names the peer for this socket's sends. */
+  connect(address: string, options?: StreamConnectOptions): void
 }
 
 /** A socket event type, as zeromq.js names them. */

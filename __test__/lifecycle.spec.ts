@@ -139,6 +139,7 @@ test("every class and option declared in index.d.ts exists at runtime", (t) => {
     "Request",
     "Router",
     "Socket",
+    "Stream",
     "Subscriber",
     "XPublisher",
     "XSubscriber",
@@ -164,6 +165,7 @@ test("every class and option declared in index.d.ts exists at runtime", (t) => {
     [zmq.Subscriber, [...declared, ...optionsOf("SubscriberOptions"), ...optionsOf("ConflateOptions")]],
     [zmq.XPublisher, [...declared, ...optionsOf("XPublisherOptions")]],
     [zmq.XSubscriber, declared],
+    [zmq.Stream, [...declared, ...optionsOf("StreamOptions")]],
   ]
   for (const [Class, names] of perClass) {
     const s = new Class()

@@ -5,51 +5,72 @@
 
 const native = require("./native.js")
 const { newOnly } = require("./errors.js")
-const { Socket, writable, readable, defineOption, defineRoutingId, routingIdBytes } = require("./socket.js")
+const { Socket, TYPE, writable, readable, defineOption, defineRoutingId, routingIdBytes } = require("./socket.js")
 
 /** A PAIR socket (RFC 31): exactly one peer; further peers wait until it leaves. */
 class Pair extends readable(writable(Socket)) {
   constructor(options) {
-    super("pair", options)
+    super(TYPE.pair, options)
   }
 }
 
 /** A REQ socket (RFC 28): sends a request, then receives its reply, strictly in turn. */
 class Request extends readable(writable(Socket)) {
   constructor(options) {
-    super("req", options)
+    super(TYPE.req, options)
   }
 }
 
 /** A REP socket (RFC 28): receives a request, then sends its reply to whoever asked. */
 class Reply extends readable(writable(Socket)) {
   constructor(options) {
-    super("rep", options)
+    super(TYPE.rep, options)
   }
 }
 
 /** A DEALER socket (RFC 28): round-robins sends and fair-queues receives, with no envelope. */
 class Dealer extends readable(writable(Socket)) {
   constructor(options) {
-    super("dealer", options)
+    super(TYPE.dealer, options)
   }
+}
+
+/** `connect`, where `options.routingId` names the peer for this socket's sends (ROUTER, STREAM). */
+function connectNamed(socket, address, options) {
+  if (typeof address !== "string") throw new TypeError("Address must be a string")
+  if (options === undefined || options === null || options.routingId === undefined) {
+    socket._native.connect(address)
+    return
+  }
+  const id = routingIdBytes(options.routingId)
+  socket._native.connect(address, id === null ? Buffer.alloc(0) : id)
 }
 
 /** A ROUTER socket (RFC 28): receives `[routingId, ...frames]`; `send([routingId, ...frames])` routes. */
 class Router extends readable(writable(Socket)) {
   constructor(options) {
-    super("router", options)
+    super(TYPE.router, options)
   }
 
   /** Connects in the background; `options.routingId` names the peer for this socket's sends. */
   connect(address, options) {
-    if (typeof address !== "string") throw new TypeError("Address must be a string")
-    if (options === undefined || options === null || options.routingId === undefined) {
-      this._native.connect(address)
-      return
-    }
-    const id = routingIdBytes(options.routingId)
-    this._native.connect(address, id === null ? Buffer.alloc(0) : id)
+    connectNamed(this, address, options)
+  }
+}
+
+/**
+ * A STREAM socket: raw TCP peers (no ZMTP), each named by a routing id. `receive()` yields
+ * `[id, data]` (an empty `data` when the peer connects or disconnects, with `notify`);
+ * `send([id, data])` writes `data` to that peer, and an empty `data` closes its connection.
+ */
+class Stream extends readable(writable(Socket)) {
+  constructor(options) {
+    super(TYPE.stream, options)
+  }
+
+  /** Connects in the background; `options.routingId` names the peer for this socket's sends. */
+  connect(address, options) {
+    connectNamed(this, address, options)
   }
 }
 
@@ -92,7 +113,7 @@ function counting(Base) {
 /** A PUB socket (RFC 29): sends each message to every subscriber whose subscriptions match it. */
 class Publisher extends counting(writable(Socket)) {
   constructor(options) {
-    super("pub", options)
+    super(TYPE.pub, options)
   }
 }
 
@@ -100,7 +121,7 @@ class Publisher extends counting(writable(Socket)) {
 class Subscriber extends subscribing(readable(Socket)) {
   constructor(options) {
     // Nothing a subscriber queues is worth waiting for at close, as in zeromq.js.
-    super("sub", { linger: 0, ...options })
+    super(TYPE.sub, { linger: 0, ...options })
   }
 
   /** Not for subscribers: a TypeError (zeromq.js's pends forever). Use `subscribe`. */
@@ -113,7 +134,7 @@ class Subscriber extends subscribing(readable(Socket)) {
 /** An XPUB socket (RFC 29): a publisher that receives its subscribers' subscription messages. */
 class XPublisher extends subscribing(counting(readable(writable(Socket)))) {
   constructor(options) {
-    super("xpub", options)
+    super(TYPE.xpub, options)
   }
 
   /** Which subscription messages `receive()` yields: null, "allSubs" or "allSubsUnsubs". */
@@ -133,21 +154,21 @@ const VERBOSITY = [null, "allSubs", "allSubsUnsubs"]
 /** An XSUB socket (RFC 29): subscribes by sending `[0x01, ...topic]`; receives what publishers send. */
 class XSubscriber extends readable(writable(Socket)) {
   constructor(options) {
-    super("xsub", { linger: 0, ...options })
+    super(TYPE.xsub, { linger: 0, ...options })
   }
 }
 
 /** A PULL socket (pipeline, RFC 30): fair-queues messages from connected PUSH sockets. */
 class Pull extends readable(Socket) {
   constructor(options) {
-    super("pull", options)
+    super(TYPE.pull, options)
   }
 }
 
 /** A PUSH socket (pipeline, RFC 30): round-robins messages to connected PULL sockets. */
 class Push extends writable(Socket) {
   constructor(options) {
-    super("push", options)
+    super(TYPE.push, options)
   }
 }
 
@@ -158,6 +179,7 @@ const CLASSES = {
   SUB: [Subscriber, 2],
   XPUB: [XPublisher, 9],
   XSUB: [XSubscriber, 10],
+  STREAM: [Stream, 11],
   REQ: [Request, 3],
   REP: [Reply, 4],
   DEALER: [Dealer, 5],
@@ -186,15 +208,16 @@ for (const Class of [Request, Reply, Dealer, Router]) defineRoutingId(Class.prot
 
 module.exports = {
   Socket: newOnly(Socket),
-  Pair: newOnly(Pair),
-  Request: newOnly(Request),
-  Reply: newOnly(Reply),
-  Dealer: newOnly(Dealer),
-  Router: newOnly(Router),
-  Pull: newOnly(Pull),
-  Push: newOnly(Push),
-  Publisher: newOnly(Publisher),
-  Subscriber: newOnly(Subscriber),
-  XPublisher: newOnly(XPublisher),
-  XSubscriber: newOnly(XSubscriber),
+  Pair: newOnly(Pair, true),
+  Request: newOnly(Request, true),
+  Reply: newOnly(Reply, true),
+  Dealer: newOnly(Dealer, true),
+  Router: newOnly(Router, true),
+  Pull: newOnly(Pull, true),
+  Push: newOnly(Push, true),
+  Publisher: newOnly(Publisher, true),
+  Subscriber: newOnly(Subscriber, true),
+  XPublisher: newOnly(XPublisher, true),
+  XSubscriber: newOnly(XSubscriber, true),
+  Stream: newOnly(Stream, true),
 }

@@ -12,7 +12,7 @@ use super::handshake::{handshake, HandshakeError};
 use super::heartbeat::{heartbeat, Heartbeat, Liveness};
 use super::options::Opt;
 use super::outqueue::write_chunks;
-use super::reader::{read_loop, End};
+use super::reader::{raw_read_loop, read_loop, End};
 use super::routing::PipeId;
 use super::runtime::warn;
 use super::shared::Shared;
@@ -225,6 +225,9 @@ where
     R: AsyncRead + Unpin,
     W: AsyncWrite + Unpin,
 {
+    if shared.kind.info().raw() {
+        return serve_raw(shared, r, w, (pipe, given)).await;
+    }
     let (hs_timeout, max_size, identity, probe) = {
         let st = shared.lock();
         let info = shared.kind.info();
@@ -321,6 +324,51 @@ where
     if !matches!(end, End::Closed) {
         shared.lock().emit(EventKind::Disconnect, &address);
     }
+    true
+}
+
+/// Serves a STREAM connection: no handshake, raw bytes both ways. The application learns of the
+/// connection, and of its end, by an empty message from the peer's routing id (ZMQ_STREAM_NOTIFY).
+async fn serve_raw<R, W>(
+    shared: Arc<Shared>,
+    r: R,
+    w: W,
+    (pipe, given): (Option<PipeId>, Option<Bytes>),
+) -> bool
+where
+    R: AsyncRead + Unpin,
+    W: AsyncWrite + Unpin,
+{
+    let guard = {
+        let mut st = shared.lock();
+        if pipe.is_none() && st.closed {
+            return true;
+        }
+        let arrival = Arrival {
+            pipe,
+            announced: b"",
+            given,
+            minor: 1,
+        };
+        let Some(id) = st.attach_peer(shared.kind, arrival) else {
+            return true;
+        };
+        if st.opts.flag(Opt::Notify) {
+            st.pipes.deliver(id, [vec![Bytes::new()]]);
+            st.wake_receiver();
+        }
+        st.wake_sender();
+        PipeGuard {
+            shared: shared.clone(),
+            id,
+            persistent: pipe.is_some(),
+        }
+    };
+    tokio::select! {
+        _ = raw_read_loop(&shared, guard.id, r) => {},
+        _ = write_loop(&shared, guard.id, w) => {},
+    }
+    drop(guard);
     true
 }
 

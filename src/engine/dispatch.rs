@@ -73,6 +73,25 @@ impl State {
             }
             SendRouting::FanOut => self.publish(parts),
             SendRouting::Upstream => self.send_upstream(parts),
+            SendRouting::Raw => {
+                let [id, data] = parts else {
+                    return Err(EngineError::InvalidArgument);
+                };
+                let pipe = self
+                    .pipes
+                    .by_identity(id)
+                    .ok_or(EngineError::HostUnreachable)?;
+                if data.is_empty() {
+                    // An empty message closes the connection (libzmq's ZMQ_STREAM).
+                    self.drop_peer(kind, pipe, false);
+                    return Ok(true);
+                }
+                match self.pipes.send_raw(pipe, data) {
+                    SendTo::Queued => Ok(true),
+                    SendTo::Full => Ok(false),
+                    SendTo::Gone => Err(EngineError::HostUnreachable),
+                }
+            }
         }
     }
 
@@ -87,7 +106,10 @@ impl State {
                 self.exchange.request_prefix(relaxed, false).is_ok() && self.pipes.can_send()
             }
             SendRouting::Reply => self.exchange.check_can_receive_request().is_err(),
-            SendRouting::Identity | SendRouting::FanOut | SendRouting::Upstream => true,
+            SendRouting::Identity
+            | SendRouting::FanOut
+            | SendRouting::Upstream
+            | SendRouting::Raw => true,
         }
     }
 
@@ -170,7 +192,7 @@ impl State {
         let named = arrival
             .pipe
             .is_some_and(|p| !self.pipes.identity(p).is_empty());
-        let identity = if info.send == SendRouting::Identity && !named {
+        let identity = if info.names_peers() && !named {
             let id = match (arrival.given, arrival.announced) {
                 (Some(given), _) => given,
                 (None, announced) if !announced.is_empty() => Bytes::copy_from_slice(announced),
@@ -213,6 +235,12 @@ impl State {
     /// the next connection (`persistent`, connect side) or is retired.
     pub(crate) fn drop_peer(&mut self, kind: SocketType, pipe: PipeId, persistent: bool) {
         self.forget_subscriber(kind, pipe);
+        let live = self.pipes.get_mut(pipe).is_some_and(|p| p.live);
+        if kind.info().raw() && live && self.opts.flag(Opt::Notify) {
+            // A STREAM application learns of the end as it learned of the start: an empty message.
+            self.pipes.deliver(pipe, [vec![Bytes::new()]]);
+            self.wake_receiver();
+        }
         if persistent {
             if let Some(p) = self.pipes.get_mut(pipe) {
                 p.detach();

@@ -26,6 +26,8 @@ pub enum SocketType {
     XPub,
     /// XSUB (RFC 29).
     XSub,
+    /// STREAM: raw TCP peers, no ZMTP, addressed by routing id (libzmq's ZMQ_STREAM).
+    Stream,
 }
 
 /// How a socket picks the peer for an outgoing message.
@@ -45,6 +47,9 @@ pub enum SendRouting {
     FanOut,
     /// Subscription messages update our subscriptions; anything else goes to every peer (XSUB).
     Upstream,
+    /// The second frame's bytes, unframed, to the peer named by the first (STREAM); an empty
+    /// second frame closes that connection.
+    Raw,
 }
 
 /// How a socket collects incoming messages.
@@ -58,7 +63,7 @@ pub enum RecvRouting {
     Request,
     /// Fair-queued requests, envelope kept aside for the reply (REP).
     Reply,
-    /// Fair-queued, with the peer's routing id prepended (ROUTER).
+    /// Fair-queued, with the peer's routing id prepended (ROUTER, STREAM).
     Identity,
     /// Fair-queued subscription messages (and other messages) from subscribers (XPUB).
     Subscriptions,
@@ -89,6 +94,16 @@ impl KindInfo {
     /// Peers send this type subscriptions (PUB, XPUB): their data is read even if never received.
     pub fn publishes(&self) -> bool {
         self.send == SendRouting::FanOut
+    }
+
+    /// Peers are named by routing ids (ROUTER, STREAM).
+    pub fn names_peers(&self) -> bool {
+        matches!(self.send, SendRouting::Identity | SendRouting::Raw)
+    }
+
+    /// Connections carry raw bytes, with no ZMTP greeting or framing (STREAM).
+    pub fn raw(&self) -> bool {
+        self.send == SendRouting::Raw
     }
 
     /// This type keeps subscriptions and sends them to every peer (SUB, XSUB).
@@ -127,7 +142,7 @@ const fn with_identity(info: KindInfo) -> KindInfo {
 
 impl SocketType {
     /// Every type, for lookups by name.
-    pub const ALL: [SocketType; 11] = [
+    pub const ALL: [SocketType; 12] = [
         T::Pair,
         T::Pub,
         T::Sub,
@@ -139,6 +154,7 @@ impl SocketType {
         T::Push,
         T::XPub,
         T::XSub,
+        T::Stream,
     ];
 
     /// This type's row of the table.
@@ -185,13 +201,17 @@ impl SocketType {
             ),
             // As libzmq's, an XSUB passes on whatever its publishers send (they filter).
             T::XSub => row("XSUB", &[T::Pub, T::XPub], S::Upstream, R::FairQueue, true),
+            // No ZMTP at all: no peer type, no handshake (see `raw`).
+            T::Stream => row("STREAM", &[], S::Raw, R::Identity, true),
         }
     }
 
     /// The type named by a peer's `Socket-Type` property (exact, upper case as RFC 37 writes them).
+    /// STREAM is no ZMTP type, so a peer cannot claim it.
     pub fn from_wire(name: &[u8]) -> Option<SocketType> {
         Self::ALL
             .into_iter()
+            .filter(|t| !t.info().raw())
             .find(|t| t.info().name.as_bytes() == name)
     }
 
@@ -211,7 +231,9 @@ mod tests {
             for b in SocketType::ALL {
                 assert_eq!(a.accepts(b), b.accepts(a), "{a:?} {b:?}");
             }
-            assert_eq!(SocketType::from_wire(a.info().name.as_bytes()), Some(a));
+            if !a.info().raw() {
+                assert_eq!(SocketType::from_wire(a.info().name.as_bytes()), Some(a));
+            }
         }
         assert!(T::Push.accepts(T::Pull));
         assert!(!T::Push.accepts(T::Push));

@@ -126,6 +126,8 @@ pub enum Opt {
     TcpKeepaliveIdle,
     /// ZMQ_TCP_KEEPALIVE_INTVL: seconds between probes; -1 default.
     TcpKeepaliveInterval,
+    /// ZMQ_STREAM_NOTIFY: a STREAM reports each connection and disconnection as an empty message.
+    Notify,
 }
 
 const I32: i64 = i32::MAX as i64;
@@ -234,9 +236,13 @@ pub const OPTIONS: &[OptionSpec] = &[
         -1,
         I32,
     ),
+    OptionSpec {
+        default: 1,
+        ..flag("notify", "ZMQ_STREAM_NOTIFY", &[T::Stream])
+    },
 ];
 
-const COUNT: usize = 40;
+const COUNT: usize = 41;
 
 /// Longest routing id (ZMQ_ROUTING_ID): ids travel as a one-byte-length frame in ROUTER envelopes.
 pub const MAX_ROUTING_ID: usize = 255;
@@ -322,6 +328,7 @@ impl Opt {
         Opt::TcpKeepaliveCount,
         Opt::TcpKeepaliveIdle,
         Opt::TcpKeepaliveInterval,
+        Opt::Notify,
     ];
 
     /// This option's row.

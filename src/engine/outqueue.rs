@@ -64,6 +64,22 @@ impl OutQueue {
         self.msgs += 1;
     }
 
+    /// Appends bytes to write as they are, with no ZMTP framing (STREAM sockets); one message.
+    pub fn push_raw(&mut self, data: &[u8]) {
+        if data.len() >= OWN_CHUNK {
+            self.seal();
+            self.full.push_back((pooled_copy(data), 1));
+        } else {
+            if self.tail.capacity() - self.tail.len() < data.len() {
+                self.seal();
+                self.tail.reserve(CHUNK.max(data.len()));
+            }
+            self.tail.extend_from_slice(data);
+            self.tail_msgs += 1;
+        }
+        self.msgs += 1;
+    }
+
     fn seal(&mut self) {
         // What stays in `tail` is the unused rest of the same allocation, for the next frames.
         if !self.tail.is_empty() {
@@ -209,6 +225,18 @@ mod tests {
         assert_eq!(bytes, want);
         assert!(q.is_empty());
         assert_eq!(q.messages(), 0);
+    }
+
+    #[test]
+    fn raw_bytes_travel_unframed() {
+        let mut q = OutQueue::default();
+        q.push_raw(b"GET / HTTP/1.1\r\n");
+        let big = vec![7u8; OWN_CHUNK];
+        q.push_raw(&big);
+        assert_eq!(q.messages(), 2);
+        let bytes = wire(&mut q);
+        assert_eq!(&bytes[..16], b"GET / HTTP/1.1\r\n");
+        assert_eq!(bytes.len(), 16 + OWN_CHUNK);
     }
 
     #[test]

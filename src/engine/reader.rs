@@ -188,3 +188,45 @@ fn on_command(
         _ => Ok(None),
     }
 }
+
+/// Reads a STREAM peer's bytes into `pipe` as they come, each read one message, until the
+/// connection ends. No framing: whatever the peer sends is data.
+pub(crate) async fn raw_read_loop<R: AsyncRead + Unpin>(
+    shared: &Shared,
+    pipe: PipeId,
+    mut r: R,
+) -> End {
+    let mut buf = BytesMut::new();
+    loop {
+        let room = poll_fn(|cx| {
+            let mut st = shared.lock();
+            let closed = st.closed;
+            match st.pipes.get_mut(pipe) {
+                None => Poll::Ready(false),
+                Some(p) if closed || p.inbox_has_room() => Poll::Ready(true),
+                Some(p) => {
+                    p.reader = Some(cx.waker().clone());
+                    Poll::Pending
+                }
+            }
+        })
+        .await;
+        if !room {
+            return End::Closed;
+        }
+        buf.reserve(READ_CHUNK);
+        match r.read_buf(&mut buf).await {
+            Ok(0) => return End::Eof,
+            Ok(_) => {
+                let data = buf.split().freeze();
+                let mut st = shared.lock();
+                if st.closed {
+                    return End::Closed;
+                }
+                st.pipes.deliver(pipe, [vec![data]]);
+                st.wake_receiver();
+            }
+            Err(_) => return End::Io,
+        }
+    }
+}

@@ -300,6 +300,21 @@ impl Pipes {
         Some(dropped)
     }
 
+    /// Queues raw bytes (no ZMTP framing) on pipe `id`, if it is in service and has room.
+    pub fn send_raw(&mut self, id: PipeId, data: &[u8]) -> SendTo {
+        match self.map.get_mut(&id) {
+            Some(pipe) if !pipe.retired => {
+                if !pipe.out_has_room() {
+                    return SendTo::Full;
+                }
+                pipe.out.push_raw(data);
+                pipe.wake_writer();
+                SendTo::Queued
+            }
+            _ => SendTo::Gone,
+        }
+    }
+
     /// Ids of the pipes in service whose connection is up.
     pub fn live_ids(&self) -> Vec<PipeId> {
         self.order

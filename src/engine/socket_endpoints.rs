@@ -7,7 +7,6 @@ use super::super::connection;
 use super::super::endpoint::{Endpoint, Use};
 use super::super::error::{EngineError, Result};
 use super::super::events::EventKind;
-use super::super::kind::SendRouting;
 use super::super::options::Opt;
 use super::super::shared::EndpointEntry;
 use super::Socket;
@@ -83,7 +82,7 @@ impl Socket {
         let info = self.shared.kind.info();
         let given = match routing_id {
             None => None,
-            Some(_) if info.send != SendRouting::Identity => return Err(EngineError::NotSupported),
+            Some(_) if !info.names_peers() => return Err(EngineError::NotSupported),
             Some(id) => {
                 super::super::options::check_routing_id(id)?;
                 Some(Bytes::copy_from_slice(id))
@@ -102,7 +101,7 @@ impl Socket {
             .as_ref()
             .filter(|id| st.pipes.by_identity(id).is_none());
         let early = st.opts.get(Opt::Immediate) == 0
-            && (info.send != SendRouting::Identity || named.is_some())
+            && (!info.names_peers() || named.is_some())
             && !(info.exclusive && st.pipes.active() > 0);
         let pipe = if early {
             let (out_hwm, in_hwm) = (
