@@ -133,3 +133,6 @@ export declare function installExitHook(): void
 
 /** The option table, so that JS defines exactly the options the engine validates. */
 export declare function optionTable(): Array<BindingOptionInfo>
+
+/** Tells the exit hook whether the default context is `blocky` (only the warning's wording). */
+export declare function setBlocky(blocky: boolean): void

@@ -839,3 +839,4 @@ module.exports.BindingProxy = nativeBinding.BindingProxy
 module.exports.BindingSocket = nativeBinding.BindingSocket
 module.exports.installExitHook = nativeBinding.installExitHook
 module.exports.optionTable = nativeBinding.optionTable
+module.exports.setBlocky = nativeBinding.setBlocky

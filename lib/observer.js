@@ -47,6 +47,8 @@ class Observer {
   }
 
   _receive() {
+    // After `end`, as zeromq.js: the socket is closed (EBADF); after `close()`, ENOTSOCK.
+    if (this._ended) return Promise.reject(zmqError("EBADF", "Socket is closed"))
     if (this._closed) return Promise.reject(zmqError("ENOTSOCK", "Socket operation on non-socket"))
     if (this._receiving) {
       return Promise.reject(

@@ -10,7 +10,7 @@ pub use socket::BindingSocket;
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// One option of the engine's table, as the TypeScript layer needs it to define properties.
 #[napi(object)]
@@ -61,6 +61,14 @@ pub fn option_table() -> Vec<BindingOptionInfo> {
 }
 
 static NEXT_GROUP: AtomicU64 = AtomicU64::new(1);
+/// The default context's `blocky`, for the exit warning's wording.
+static BLOCKY: AtomicBool = AtomicBool::new(true);
+
+/// Tells the exit hook whether the default context is `blocky` (only the warning's wording).
+#[napi(catch_unwind)]
+pub fn set_blocky(blocky: bool) {
+    BLOCKY.store(blocky, Ordering::Relaxed);
+}
 
 /// The socket group of the calling JS environment (0 before `installExitHook`).
 pub(crate) fn env_group(env: &Env) -> u64 {
@@ -80,7 +88,23 @@ pub fn install_exit_hook(env: Env) -> Result<()> {
     let group = NEXT_GROUP.fetch_add(1, Ordering::Relaxed);
     env.set_instance_data(group, (), |_| {})?;
     env.add_env_cleanup_hook(group, |group| {
-        crate::engine::socket::shutdown_group(group, std::time::Duration::from_secs(24 * 3600));
+        crate::engine::socket::shutdown_group(
+            group,
+            std::time::Duration::from_secs(24 * 3600),
+            std::time::Duration::from_millis(500),
+            || {
+                // zeromq.js's words, so tools that look for them still find them.
+                let hint = if BLOCKY.load(Ordering::Relaxed) {
+                    " Set 'context.blocky = false' to change this behaviour."
+                } else {
+                    ""
+                };
+                eprintln!(
+                    "(node:{}) WARNING: Waiting for queued ZeroMQ messages to be delivered.{hint}",
+                    std::process::id()
+                );
+            },
+        );
     })?;
     Ok(())
 }

@@ -120,6 +120,10 @@ impl State {
         let Some(events) = self.events.as_mut() else {
             return;
         };
+        // As libzmq, inproc endpoints are not monitored.
+        if address.starts_with("inproc://") {
+            return;
+        }
         if events.queue.len() >= MAX_QUEUED {
             events.lost += 1;
             return;

@@ -455,7 +455,8 @@ impl Drop for Settle {
 
 /// Closes every live socket of `group` and waits (up to each one's linger, at most `limit`) for
 /// queued messages to flush. Called when the JS environment that owns the group exits.
-pub fn shutdown_group(group: u64, limit: Duration) {
+/// `on_slow` is called once if flushing takes longer than `slow_after` (zeromq.js then warns).
+pub fn shutdown_group(group: u64, limit: Duration, slow_after: Duration, on_slow: impl FnOnce()) {
     let sockets: Vec<Socket> = lock_live()
         .iter()
         .filter(|(g, _)| *g == group)
@@ -465,8 +466,19 @@ pub fn shutdown_group(group: u64, limit: Duration) {
     for s in &sockets {
         s.close();
     }
-    let deadline = std::time::Instant::now() + limit;
+    let start = std::time::Instant::now();
+    let deadline = start + limit;
+    let mut on_slow = Some(on_slow);
     for s in &sockets {
+        if let Some(warn) = on_slow.take() {
+            let first = (start + slow_after).min(deadline);
+            let left = first.saturating_duration_since(std::time::Instant::now());
+            if s.wait_closed_blocking(left) {
+                on_slow = Some(warn);
+                continue;
+            }
+            warn();
+        }
         let left = deadline.saturating_duration_since(std::time::Instant::now());
         s.wait_closed_blocking(left);
     }

@@ -41,7 +41,9 @@ impl Socket {
             let mut st = shared.lock();
             let outcome = match result {
                 Err(e) => {
-                    st.emit_with(EventKind::BindError, &given, None, Some(e.clone()));
+                    // zeromq.js reports a tcp bind error's address without the scheme.
+                    let address = given.strip_prefix("tcp://").unwrap_or(&given);
+                    st.emit_with(EventKind::BindError, address, None, Some(e.clone()));
                     Err(e)
                 }
                 Ok(_) if st.closed => Err(EngineError::Closed),
