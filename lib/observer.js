@@ -33,6 +33,8 @@ class Observer {
     this._ended = false
     this._receiving = false
     this._emitter = null
+    // Settled by close(), so a pending receive ends at once rather than at the next event.
+    this._closing = new Promise((resolve) => (this._signalClose = resolve))
   }
 
   /** Whether the observer was closed (by `close()` or because its socket closed and `end` was read). */
@@ -79,7 +81,7 @@ class Observer {
 
   async _wait() {
     for (;;) {
-      await this._native.waitEvents()
+      await Promise.race([this._native.waitEvents(), this._closing])
       if (this._closed) throw zmqError("ENOTSOCK", "Socket operation on non-socket")
       const next = this._take()
       if (next !== undefined) return next
@@ -89,6 +91,7 @@ class Observer {
   /** Stops observing: a pending `receive()` rejects with ENOTSOCK. */
   close() {
     this._closed = true
+    this._signalClose()
   }
 
   /**

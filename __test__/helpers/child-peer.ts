@@ -48,6 +48,12 @@ export interface ChildPeer {
   finish(): void
   /** Kills the peer if it is still running (closing its stdin first). Safe to call more than once. */
   kill(): void
+  /** The next line not yet read, parsed; rejects after `ms` (default: the per-line timeout) or at exit. */
+  next(what: string, ms?: number): Promise<Record<string, unknown>>
+  /** Writes one line to the peer's stdin, if it has one and it is open. */
+  write(line: string): void
+  /** Sends `sig` to the peer if it is still running (e.g. SIGSTOP / SIGCONT); whether it was sent. */
+  signal(sig: NodeJS.Signals): boolean
 }
 
 /**
@@ -101,12 +107,12 @@ export async function startChildPeer(options: ChildPeerOptions): Promise<ChildPe
     return new Error(`peer (${name}): ${why} (${detail})${stderr ? `\nstderr:\n${stderr}` : ""}`)
   }
 
-  const nextLine = async (what: string): Promise<Record<string, unknown>> => {
-    const deadline = Date.now() + timeoutMs
+  const nextLine = async (what: string, ms = timeoutMs): Promise<Record<string, unknown>> => {
+    const deadline = Date.now() + ms
     while (lines.length === 0) {
       if (ended) throw await describeFailure(`ended before ${what}`)
       const left = deadline - Date.now()
-      if (left <= 0) throw await describeFailure(`timed out after ${timeoutMs} ms waiting for ${what}`)
+      if (left <= 0) throw await describeFailure(`timed out after ${ms} ms waiting for ${what}`)
       await new Promise<void>(resolve => {
         const timer = setTimeout(resolve, left)
         wake = () => {
@@ -153,5 +159,11 @@ export async function startChildPeer(options: ChildPeerOptions): Promise<ChildPe
     return result
   }
 
-  return { endpoint, exited, report, describeFailure, finish, kill }
+  const write = (line: string): void => {
+    if (child.stdin && !child.stdin.destroyed && !child.stdin.writableEnded) child.stdin.write(`${line}\n`)
+  }
+  const signal = (sig: NodeJS.Signals): boolean =>
+    child.exitCode === null && child.signalCode === null && child.kill(sig)
+
+  return { endpoint, exited, report, describeFailure, finish, kill, next: nextLine, write, signal }
 }

@@ -94,7 +94,7 @@ pub(crate) async fn connector(
         if matches!(endpoint, Endpoint::Tcp { .. }) {
             shared.lock().emit(EventKind::ConnectDelay, &address);
         }
-        let handshaken = match transport::connect(&endpoint, timeout, &net).await {
+        let served = match transport::connect(&endpoint, timeout, &net).await {
             Ok(stream) => {
                 shared.lock().emit(EventKind::Connect, &address);
                 serve(
@@ -109,9 +109,13 @@ pub(crate) async fn connector(
             }
             Err(_) => {
                 shared.lock().emit(EventKind::Close, &address);
-                false
+                Served::Failed
             }
         };
+        if served == Served::Incompatible {
+            return;
+        }
+        let handshaken = served == Served::Handshaken;
         if nothing_left(&shared, pipe) {
             return;
         }
@@ -164,7 +168,7 @@ pub(crate) async fn serve(
     given: Option<Bytes>,
     address: Arc<str>,
     as_server: bool,
-) -> bool {
+) -> Served {
     let tuning = {
         let st = shared.lock();
         transport::Tuning {
@@ -199,6 +203,17 @@ pub(crate) async fn serve(
     }
 }
 
+/// How serving a connection went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Served {
+    /// The handshake completed (the connection may since have ended).
+    Handshaken,
+    /// It ended before or during the handshake.
+    Failed,
+    /// The peer's socket type cannot talk to ours: a connector stops trying.
+    Incompatible,
+}
+
 /// Detaches (connect side) or removes (accepted, or `immediate`) the pipe however the task ends.
 struct PipeGuard {
     shared: Arc<Shared>,
@@ -220,7 +235,7 @@ async fn serve_halves<R, W>(
     (pipe, given): (Option<PipeId>, Option<Bytes>),
     address: Arc<str>,
     as_server: bool,
-) -> bool
+) -> Served
 where
     R: AsyncRead + Unpin,
     W: AsyncWrite + Unpin,
@@ -234,7 +249,7 @@ where
         // A PAIR with its peer refuses others before the handshake, so the newcomer keeps its
         // queued messages for when it is let in.
         if info.exclusive && pipe.is_none() && st.pipes.active() > 0 {
-            return false;
+            return Served::Failed;
         }
         let identity = match st.opts.routing_id() {
             Some(id) if info.sends_identity => id.clone(),
@@ -270,20 +285,25 @@ where
                 None,
                 Some(error),
             );
-            return false;
+            // A peer of the wrong type will not change: no point in reconnecting to it.
+            return if matches!(e, ProtocolError::Incompatible(_)) {
+                Served::Incompatible
+            } else {
+                Served::Failed
+            };
         }
         Err(HandshakeError::Io(e)) => {
             let error = Some(EngineError::from(&e));
             shared
                 .lock()
                 .emit_with(EventKind::HandshakeErrorOther, &address, None, error);
-            return false;
+            return Served::Failed;
         }
     };
     let guard = {
         let mut st = shared.lock();
         if pipe.is_none() && st.closed {
-            return true;
+            return Served::Handshaken;
         }
         let arrival = Arrival {
             pipe,
@@ -293,7 +313,7 @@ where
         };
         // Refused (a PAIR's second peer, a ROUTER id in use): the connection just ends.
         let Some(id) = st.attach_peer(shared.kind, arrival) else {
-            return true;
+            return Served::Handshaken;
         };
         if probe {
             // An empty message, ahead of anything queued (RFC 28's ZMQ_PROBE_ROUTER).
@@ -324,7 +344,7 @@ where
     if !matches!(end, End::Closed) {
         shared.lock().emit(EventKind::Disconnect, &address);
     }
-    true
+    Served::Handshaken
 }
 
 /// Serves a STREAM connection: no handshake, raw bytes both ways. The application learns of the
@@ -334,7 +354,7 @@ async fn serve_raw<R, W>(
     r: R,
     w: W,
     (pipe, given): (Option<PipeId>, Option<Bytes>),
-) -> bool
+) -> Served
 where
     R: AsyncRead + Unpin,
     W: AsyncWrite + Unpin,
@@ -342,7 +362,7 @@ where
     let guard = {
         let mut st = shared.lock();
         if pipe.is_none() && st.closed {
-            return true;
+            return Served::Handshaken;
         }
         let arrival = Arrival {
             pipe,
@@ -351,7 +371,7 @@ where
             minor: 1,
         };
         let Some(id) = st.attach_peer(shared.kind, arrival) else {
-            return true;
+            return Served::Handshaken;
         };
         if st.opts.flag(Opt::Notify) {
             st.pipes.deliver(id, [vec![Bytes::new()]]);
@@ -369,7 +389,7 @@ where
         _ = write_loop(&shared, guard.id, w) => {},
     }
     drop(guard);
-    true
+    Served::Handshaken
 }
 
 async fn write_loop<W: AsyncWrite + Unpin>(shared: &Shared, pipe: PipeId, mut w: W) -> End {
