@@ -1,140 +1,77 @@
-//! Engine layer: a counted prefix trie of subscription topics (RFC 29). A publisher keeps one per
-//! subscriber and a subscriber one for itself; `matches` walks at most the message's first frame.
-//! Invariants: a node's count is how many times its exact topic was added and not yet removed;
-//! nodes with no count and no children are pruned, so an emptied trie holds no memory.
+//! Engine layer: a counted set of subscription topics matched by prefix (RFC 29). A publisher
+//! keeps one per subscriber and a subscriber one for itself. Invariants: memory is about the size
+//! of the topics held (no per-byte nodes), and no operation recurses or walks more than the
+//! message's first frame, so no topic a peer sends can exhaust the stack or amplify memory.
 
-/// One node: the count of the topic that ends here, and the longer topics below it.
-#[derive(Debug, Default, Clone)]
-struct Node {
-    count: u32,
-    children: Vec<(u8, Node)>,
-}
-
-impl Node {
-    fn child(&self, byte: u8) -> Option<&Node> {
-        self.children
-            .iter()
-            .find(|(b, _)| *b == byte)
-            .map(|(_, n)| n)
-    }
-
-    fn is_empty(&self) -> bool {
-        self.count == 0 && self.children.is_empty()
-    }
-
-    /// Removes one count of `topic` below this node; true if it was there. Prunes empty nodes.
-    fn remove(&mut self, topic: &[u8]) -> Option<u32> {
-        let Some((&first, rest)) = topic.split_first() else {
-            if self.count == 0 {
-                return None;
-            }
-            self.count -= 1;
-            return Some(self.count);
-        };
-        let index = self.children.iter().position(|(b, _)| *b == first)?;
-        let left = self.children[index].1.remove(rest)?;
-        if self.children[index].1.is_empty() {
-            self.children.swap_remove(index);
-        }
-        Some(left)
-    }
-
-    fn collect(&self, prefix: &mut Vec<u8>, out: &mut Vec<(Vec<u8>, u32)>) {
-        if self.count > 0 {
-            out.push((prefix.clone(), self.count));
-        }
-        for (byte, node) in &self.children {
-            prefix.push(*byte);
-            node.collect(prefix, out);
-            prefix.pop();
-        }
-    }
-}
+use std::collections::BTreeMap;
+use std::ops::Bound;
 
 /// A multiset of topics, matched by prefix.
 #[derive(Debug, Default, Clone)]
 pub struct Trie {
-    root: Node,
-    topics: usize,
+    topics: BTreeMap<Vec<u8>, u32>,
 }
 
 impl Trie {
     /// Adds one count of `topic`; true if the topic was not there before.
     pub fn add(&mut self, topic: &[u8]) -> bool {
-        let mut node = &mut self.root;
-        for &byte in topic {
-            let index = match node.children.iter().position(|(b, _)| *b == byte) {
-                Some(i) => i,
-                None => {
-                    node.children.push((byte, Node::default()));
-                    node.children.len() - 1
-                }
-            };
-            node = &mut node.children[index].1;
-        }
-        node.count += 1;
-        if node.count == 1 {
-            self.topics += 1;
-        }
-        node.count == 1
+        let count = self.topics.entry(topic.to_vec()).or_insert(0);
+        *count += 1;
+        *count == 1
     }
 
     /// Removes one count of `topic`. `None` if it was not there; else the count left (0: gone).
     pub fn remove(&mut self, topic: &[u8]) -> Option<u32> {
-        let left = self.root.remove(topic)?;
+        let count = self.topics.get_mut(topic)?;
+        *count -= 1;
+        let left = *count;
         if left == 0 {
-            self.topics -= 1;
+            self.topics.remove(topic);
         }
         Some(left)
     }
 
     /// Whether `topic` itself is held.
     pub fn contains(&self, topic: &[u8]) -> bool {
-        let mut node = &self.root;
-        for &byte in topic {
-            match node.child(byte) {
-                Some(next) => node = next,
-                None => return false,
-            }
-        }
-        node.count > 0
+        self.topics.contains_key(topic)
     }
 
-    /// Whether some topic is a prefix of `data` (the empty topic matches everything).
+    /// Whether some topic is a prefix of `data` (the empty topic matches everything). Looks at the
+    /// greatest topic not above the candidate bound, then narrows the bound to the common prefix;
+    /// the bound shrinks every step, so this ends within `data.len() + 1` look-ups.
     pub fn matches(&self, data: &[u8]) -> bool {
-        let mut node = &self.root;
-        if node.count > 0 {
-            return true;
-        }
-        for &byte in data {
-            match node.child(byte) {
-                Some(next) => node = next,
-                None => return false,
-            }
-            if node.count > 0 {
+        let mut upper = data;
+        loop {
+            let below = self
+                .topics
+                .range::<[u8], _>((Bound::Unbounded, Bound::Included(upper)))
+                .next_back();
+            let Some((topic, _)) = below else {
+                return false;
+            };
+            if data.starts_with(topic) {
                 return true;
             }
+            // `topic` is not a prefix of `data`, so every longer prefix of `data` sorts after it
+            // and is no topic; only prefixes within the common part remain.
+            let common = topic.iter().zip(data).take_while(|(a, b)| a == b).count();
+            upper = &data[..common];
         }
-        false
     }
 
     /// Whether no topic is held.
     pub fn is_empty(&self) -> bool {
-        self.topics == 0
+        self.topics.is_empty()
     }
 
     /// Every distinct topic with its count.
     pub fn topics(&self) -> Vec<(Vec<u8>, u32)> {
-        let mut out = Vec::with_capacity(self.topics);
-        self.root.collect(&mut Vec::new(), &mut out);
-        out
+        self.topics.iter().map(|(t, c)| (t.clone(), *c)).collect()
     }
 
     /// Empties the trie, returning what it held.
     pub fn take(&mut self) -> Vec<(Vec<u8>, u32)> {
-        let topics = self.topics();
-        *self = Trie::default();
-        topics
+        std::mem::take(&mut self.topics).into_iter().collect()
     }
 }
 
@@ -171,7 +108,51 @@ mod tests {
         topics.sort();
         assert_eq!(topics, vec![(vec![0x61, 0x00], 1), (b"abc".to_vec(), 1)]);
         t.take();
-        assert!(t.is_empty() && t.root.is_empty());
+        assert!(t.is_empty());
+    }
+
+    #[test]
+    fn matching_agrees_with_a_plain_scan() {
+        // Topics sharing prefixes in every way, checked against the obvious definition.
+        let topics: Vec<&[u8]> = vec![b"ab", b"abd", b"b", b"abcz", b"\x00", b"abc\x00", b"ac"];
+        let mut t = Trie::default();
+        for topic in &topics {
+            t.add(topic);
+        }
+        let probes: Vec<&[u8]> = vec![
+            b"",
+            b"a",
+            b"ab",
+            b"abc",
+            b"abcd",
+            b"abcz!",
+            b"abd",
+            b"ac",
+            b"ad",
+            b"b",
+            b"ba",
+            b"\x00\x01",
+            b"abc\x00x",
+            b"zz",
+            b"aa",
+        ];
+        for data in probes {
+            let want = topics.iter().any(|p| data.starts_with(p));
+            assert_eq!(t.matches(data), want, "{data:?}");
+        }
+    }
+
+    #[test]
+    fn a_huge_topic_costs_its_size_and_no_recursion() {
+        let mut t = Trie::default();
+        let topic = vec![b'x'; 4 << 20];
+        assert!(t.add(&topic));
+        let mut data = topic.clone();
+        data.push(b'!');
+        assert!(t.matches(&data));
+        assert!(!t.matches(&topic[..topic.len() - 1]));
+        assert_eq!(t.remove(&topic), Some(0));
+        assert!(t.is_empty());
     }
 
     #[test]
@@ -181,7 +162,7 @@ mod tests {
         assert!(t.matches(b"") && t.matches(&[0, 1, 2]));
         assert!(t.add(b"xyz"));
         assert_eq!(t.remove(b"xyz"), Some(0));
-        assert!(t.root.children.is_empty(), "the xyz branch is pruned");
+        assert_eq!(t.topics(), vec![(Vec::new(), 1)]);
         assert_eq!(t.remove(b""), Some(0));
         assert!(t.is_empty() && !t.matches(b"x"));
     }
