@@ -118,6 +118,12 @@ export interface ConflateOptions {
 
 /** The base of all socket classes. */
 export declare abstract class Socket {
+  /**
+   * For subclasses, as in zeromq.js: `type` is the numeric socket type (see `type`; `EINVAL` for
+   * another number, TypeError for a non-number). A direct subclass has the endpoint and option
+   * methods only; extend a socket class (Dealer, Push, ...) for send and receive.
+   */
+  protected constructor(type: number, options?: SocketOptions)
   /** Binds to `tcp://host:port` (`*` for all interfaces, port `*` or 0 for any) or `ipc://path` (`ipc://*`). */
   bind(address: string): Promise<void>
   /** Stops listening on an endpoint (as given to `bind` or as `lastEndpoint` reports it). */
@@ -192,14 +198,20 @@ export interface Writable {
   /**
    * Queues a message: one frame, or an array of frames (multipart). Resolves at once unless the
    * high-water mark is reached; then waits up to `sendTimeout` (rejecting with `EAGAIN`).
-   * Rejects with `EBUSY` while an earlier send is still waiting.
+   * Rejects with `EBUSY` while an earlier send is still waiting. So that a loop of sends cannot
+   * starve timers and I/O, one in 512 in a row (or the first after 1 ms of them), counted over
+   * all sockets, resolves on the next event-loop turn instead (setImmediate), as in zeromq.js.
    */
   send(message: MessageLike | MessageLike[]): Promise<void>
 }
 
 /** A socket that receives. */
 export interface Readable {
-  /** Resolves with the next message's frames. Rejects with `EBUSY` while another receive waits. */
+  /**
+   * Resolves with the next message's frames. Rejects with `EBUSY` while another receive waits.
+   * Like `send`, one in 512 immediate results in a row (or the first after 1 ms of them) waits
+   * for the next event-loop turn, so a receive loop lets timers and I/O run.
+   */
   receive(): Promise<Message[]>
   /** Iterates over messages; the loop ends when the socket is closed. */
   [Symbol.asyncIterator](): AsyncIterator<Message[], undefined>
@@ -516,6 +528,81 @@ export declare class Proxy<F extends Socket = Socket, B extends Socket = Socket>
   /** Stops the proxy and closes both sockets; `run()` resolves. `EBADF` when not running. */
   terminate(): void
 }
+
+// ---- Context, version, capability ------------------------------------------------------------
+
+/** Options of `new Context()`; each is also a read/write property of the context. */
+export interface ContextOptions {
+  /**
+   * ZMQ_IO_THREADS, 0 or more (`EINVAL` below). Stored and reported only: the engine runs one
+   * I/O thread for the whole process, whatever any context says. Default 1.
+   */
+  ioThreads?: number
+  /** ZMQ_MAX_SOCKETS, 1 to `maxSocketsLimit`: sockets of the context open at once; one more throws `EMFILE`. Default 1023. */
+  maxSockets?: number
+  /**
+   * ZMQ_MAX_MSGSZ: the `maxMessageSize` new sockets of the context start with. Default
+   * 2147483647, under which they keep their own default (-1, no limit).
+   */
+  maxMessageSize?: number
+  /** ZMQ_IPV6: the `ipv6` new sockets of the context start with. Default false. */
+  ipv6?: boolean
+  /**
+   * ZMQ_BLOCKY: false gives new sockets of the context `linger` 0 (nothing queued flows after
+   * `close()` or at exit). Default true: the sockets' own default linger (1000 ms; zeromq.js: -1).
+   */
+  blocky?: boolean
+}
+
+/**
+ * A group of sockets, as in zeromq.js: its options are defaults of its new sockets, and
+ * `maxSockets` caps how many may be open at once. Unknown options and properties are TypeErrors.
+ */
+export declare class Context {
+  constructor(options?: ContextOptions)
+  ioThreads: number
+  maxSockets: number
+  /** ZMQ_SOCKET_LIMIT: the largest `maxSockets` accepted, 65535. */
+  readonly maxSocketsLimit: number
+  maxMessageSize: number
+  ipv6: boolean
+  blocky: boolean
+}
+
+/** The default context: sockets created without a `context` option belong to it. */
+export declare const context: Context
+
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
+export interface SocketOptions<_S = unknown> {
+  /** The context the socket belongs to (`EINVAL` if not a Context). Default: `context`. */
+  context?: Context
+}
+
+export interface Socket {
+  /** The context the socket belongs to: `options.context`, else the default `context`. */
+  readonly context: Context
+}
+
+/**
+ * The libzmq version whose behaviour the engine reproduces, "4.3.5" (the libzmq zeromq.js 6
+ * bundles), so version checks written for zeromq.js hold. Not this package's version.
+ */
+export declare const version: string
+
+/** Transports and features available, under zeromq.js's keys (plus `inproc`). */
+export declare const capability: {
+  readonly ipc: boolean
+  readonly pgm: boolean
+  readonly tipc: boolean
+  readonly norm: boolean
+  readonly curve: boolean
+  readonly gssapi: boolean
+  readonly draft: boolean
+  readonly inproc: boolean
+}
+
+/** A CURVE key pair (Z85 text, 40 characters each). Throws `ENOTSUP` until CURVE is supported (`capability.curve`). */
+export declare function curveKeyPair(): { publicKey: string; secretKey: string }
 
 /** Options of the `push`/`pull` helpers: socket options plus the address. */
 export interface HelperOptions extends SocketOptions {

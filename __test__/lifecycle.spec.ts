@@ -128,6 +128,7 @@ test("every class and option declared in index.d.ts exists at runtime", (t) => {
   const dts = fs.readFileSync(path.join(root, "index.d.ts"), "utf8")
   const classes = [...dts.matchAll(/export declare (?:abstract )?class (\w+)/g)].map((m) => m[1])
   t.deepEqual(classes.sort(), [
+    "Context",
     "Dealer",
     "Observer",
     "Pair",

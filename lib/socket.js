@@ -1,38 +1,66 @@
 // zeromq-rs: the socket core every class shares: endpoints, options, close, and the `writable`
 // and `readable` mixins that add send and receive. Sends are synchronous enqueues that make a
 // promise only when they must wait; receives drain native batches and await only when empty.
+// Either way, a run of immediate completions lets the event loop in now and then (fair.js).
 "use strict"
 
 const native = require("./native.js")
 const { toFrame, unpack } = require("./frames.js")
-const { zmqError, BUSY_READING, BUSY_WRITING, BUSY_BINDING, BUSY_PROXIED } = require("./errors.js")
+const { zmqError, optionError, BUSY_READING, BUSY_WRITING, BUSY_BINDING, BUSY_PROXIED } = require("./errors.js")
+const { completed, waited } = require("./fair.js")
+const ctx = require("./context.js")
 
 const RESOLVED = Promise.resolve()
 
-/** Whether `key` is a settable option property of `obj` (own class or a base). */
-function hasSetter(obj, key) {
-  for (let proto = Object.getPrototypeOf(obj); proto !== null; proto = Object.getPrototypeOf(proto)) {
-    const desc = Object.getOwnPropertyDescriptor(proto, key)
-    if (desc !== undefined) return typeof desc.set === "function"
-  }
-  return false
+/** The engine's socket kinds by zeromq.js's numeric socket type (libzmq's: Pair 0 ... XSubscriber 10, Stream 11). */
+const KINDS = ["pair", "pub", "sub", "req", "rep", "dealer", "router", "pull", "push", "xpub", "xsub", "stream"]
+
+/** zeromq.js's numeric socket type of each engine kind (`TYPE.dealer` is 5). */
+const TYPE = Object.freeze(Object.fromEntries(KINDS.map((kind, type) => [kind, type])))
+
+/** The context a socket's `options` name (the default context without one). */
+function contextOf(options) {
+  if (options === undefined || options === null || options.context === undefined) return ctx.context
+  if (!ctx.isContext(options.context)) throw zmqError("EINVAL", "Invalid argument")
+  return options.context
 }
 
-/** The base of every socket class: endpoints, options, close. */
+/**
+ * The base of every socket class: endpoints, options, close. `new Socket(type, options)` takes
+ * zeromq.js's numeric type; the classes (Dealer, Push, ...) add send and receive as theirs allow.
+ */
 class Socket {
-  constructor(kind, options) {
+  constructor(type, options) {
+    if (arguments.length > 2) throw new TypeError("Expected 2 arguments")
+    if (typeof type !== "number") throw new TypeError("Socket type must be a number")
+    const kind = KINDS[type]
+    if (kind === undefined) throw zmqError("EINVAL", "Invalid argument")
+    if (options !== undefined && options !== null && typeof options !== "object") {
+      throw new TypeError("Options must be an object")
+    }
+    const context = contextOf(options)
+    ctx.checkRoom(context)
     this._native = new native.BindingSocket(kind)
+    this._type = type
+    this._context = context
+    this._slot = ctx.addSocket(context, this)
     this._binding = false
     this._closeAfterBind = false
     this._proxied = false
-    if (options === undefined || options === null) return
-    if (typeof options !== "object") throw new TypeError("Options must be an object")
-    for (const key of Object.keys(options)) {
-      if (!hasSetter(this, key)) {
-        this._native.close().catch(() => {})
-        throw new TypeError(`Cannot add property ${key}, object is not extensible`)
+    this._yields = 0
+    try {
+      Object.assign(this, ctx.socketDefaults(context))
+      if (options === undefined || options === null) return
+      for (const key of Object.keys(options)) {
+        if (key === "context") continue
+        const err = optionError(this, key, "Socket")
+        if (err !== undefined) throw err
+        this[key] = options[key]
       }
-      this[key] = options[key]
+    } catch (err) {
+      ctx.releaseSocket(context, this._slot)
+      this._native.close().catch(() => {})
+      throw err
     }
   }
 
@@ -97,11 +125,22 @@ class Socket {
       return
     }
     this._queue = undefined
+    ctx.releaseSocket(this._context, this._slot)
     this._native.close().catch(() => {})
   }
 
   get closed() {
     return this._native.closed
+  }
+
+  /** zeromq.js's numeric socket type: Pair 0, Publisher 1, ... XSubscriber 10, Stream 11. */
+  get type() {
+    return this._type
+  }
+
+  /** The context the socket belongs to (`options.context`, else the default `context`). */
+  get context() {
+    return this._context
   }
 
   get readable() {
@@ -220,15 +259,18 @@ function writable(Base) {
         if (err instanceof TypeError) throw err
         return Promise.reject(err)
       }
-      if (queued) return RESOLVED
+      if (queued) return completed(this, undefined)
       this._sending = true
-      const done = () => {
-        this._sending = false
-      }
-      return this._native.sendPending().then(done, (err) => {
-        done()
-        throw err
-      })
+      return this._native.sendPending().then(
+        () => {
+          this._sending = false
+          return waited(this, undefined)
+        },
+        (err) => {
+          this._sending = false
+          throw err
+        },
+      )
     }
   }
 }
@@ -236,8 +278,8 @@ function writable(Base) {
 /** Adds `receive` and async iteration to a socket class. */
 function readable(Base) {
   return class extends Base {
-    constructor(kind, options) {
-      super(kind, options)
+    constructor(type, options) {
+      super(type, options)
       this._queue = []
       this._head = 0
       this._receiving = false
@@ -265,9 +307,9 @@ function readable(Base) {
       if (this._receiving) return Promise.reject(zmqError("EBUSY", BUSY_READING))
       if (this._queue === undefined) return Promise.reject(zmqError("EBADF", "Socket is closed"))
       if (this._proxied) return Promise.reject(zmqError("EBUSY", BUSY_PROXIED))
-      if (this._head < this._queue.length) return Promise.resolve(this._take())
+      if (this._head < this._queue.length) return completed(this, this._take())
       try {
-        if (this._fill()) return Promise.resolve(this._take())
+        if (this._fill()) return completed(this, this._take())
       } catch (err) {
         return Promise.reject(err)
       }
@@ -280,7 +322,7 @@ function readable(Base) {
         for (;;) {
           await this._native.waitReadable()
           if (this._queue === undefined) throw zmqError("EAGAIN", "Operation was not possible or timed out")
-          if (this._fill()) return this._take()
+          if (this._fill()) return waited(this, this._take())
         }
       } finally {
         this._receiving = false
@@ -310,4 +352,4 @@ function readable(Base) {
   }
 }
 
-module.exports = { Socket, writable, readable, defineOption, defineRoutingId, routingIdBytes }
+module.exports = { Socket, TYPE, writable, readable, defineOption, defineRoutingId, routingIdBytes }
