@@ -210,7 +210,12 @@ for (const [cls, minor] of [
       commands ? `cmd:${on ? "SUBSCRIBE" : "CANCEL"}:${bytes(topic).toString("hex")}` : subMsg(topic, on).toString("hex")
     const subs: WireFrame[] = []
     for (let i = 0; i < topics.length; i++) subs.push(await raw.frame(STEP_MS, `subscription ${i}`))
-    t.deepEqual(show(subs), topics.map(tp => expectFrame(tp, true)), "our subscriptions on the wire")
+    // Each held topic once, in no promised order (libzmq sends them in byte order; so do we).
+    t.deepEqual(
+      show(subs).sort(),
+      topics.map(tp => expectFrame(tp, true)).sort(),
+      "our subscriptions on the wire",
+    )
 
     // The peer sends matching and non-matching messages; a SUB drops the non-matching ones itself.
     const sent: Bytes[][] = [["a1"], ["b1"], ["a2", "x"], [Buffer.from([0x00, 0x01, 0xff])], ["c"], [Buffer.from([0x00, 0x02])], ["a-end"]]

@@ -48,10 +48,15 @@ class Socket {
     this._closeAfterBind = false
     this._proxied = false
     this._yields = 0
+    // Every field the mixins and the observer use exists from here on: the object is sealed below.
+    this._sending = false
+    this._receiving = false
+    this._queue = undefined
+    this._head = 0
+    this._events = undefined
     try {
       Object.assign(this, ctx.socketDefaults(context))
-      if (options === undefined || options === null) return
-      for (const key of Object.keys(options)) {
+      for (const key of Object.keys(options ?? {})) {
         if (key === "context") continue
         const err = optionError(this, key, "Socket")
         if (err !== undefined) throw err
@@ -62,6 +67,8 @@ class Socket {
       this._native.close().catch(() => {})
       throw err
     }
+    // As zeromq.js's: assigning a property a socket does not have (a misspelt option) throws.
+    Object.seal(this)
   }
 
   /** Binds to an endpoint; resolves once listening (see `lastEndpoint` for the resolved address). */
