@@ -136,3 +136,9 @@ export declare function optionTable(): Array<BindingOptionInfo>
 
 /** Tells the exit hook whether the default context is `blocky` (only the warning's wording). */
 export declare function setBlocky(blocky: boolean): void
+
+/** Sets a default-context option for every thread. */
+export declare function setSharedContextOption(name: string, value: number): void
+
+/** A default-context option set by any thread (`null` if none ever was). */
+export declare function sharedContextOption(name: string): number | null

@@ -840,3 +840,5 @@ module.exports.BindingSocket = nativeBinding.BindingSocket
 module.exports.installExitHook = nativeBinding.installExitHook
 module.exports.optionTable = nativeBinding.optionTable
 module.exports.setBlocky = nativeBinding.setBlocky
+module.exports.setSharedContextOption = nativeBinding.setSharedContextOption
+module.exports.sharedContextOption = nativeBinding.sharedContextOption

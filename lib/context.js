@@ -25,6 +25,28 @@ function boolean(value) {
   return value
 }
 
+/**
+ * The default context's state: its option values live in the native addon, shared by every
+ * thread of the process (as zeromq.js's one default context is); its socket count stays per thread.
+ */
+function sharedState(local) {
+  const state = { sockets: local.sockets }
+  for (const key of ["ioThreads", "maxSockets", "maxMessageSize", "ipv6", "blocky"]) {
+    const initial = local[key]
+    Object.defineProperty(state, key, {
+      get() {
+        const value = native.sharedContextOption(key)
+        if (value === null || value === undefined) return initial
+        return typeof initial === "boolean" ? value !== 0 : value
+      },
+      set(value) {
+        native.setSharedContextOption(key, Number(value))
+      },
+    })
+  }
+  return state
+}
+
 /** A group of sockets sharing defaults and a limit; `context` is the one sockets get by default. */
 class Context {
   constructor(options) {
@@ -154,6 +176,7 @@ function socketDefaults(context) {
 
 /** The default context, shared by every socket created without a `context` option. */
 const context = new Context()
+STATE.set(context, sharedState(STATE.get(context)))
 
 module.exports = {
   Context: newOnly(Context),

@@ -64,6 +64,27 @@ static NEXT_GROUP: AtomicU64 = AtomicU64::new(1);
 /// The default context's `blocky`, for the exit warning's wording.
 static BLOCKY: AtomicBool = AtomicBool::new(true);
 
+/// The default context's option values, shared by every JS environment (thread) of the process,
+/// as zeromq.js's default context is.
+static SHARED_CONTEXT: std::sync::Mutex<Vec<(String, f64)>> = std::sync::Mutex::new(Vec::new());
+
+/// A default-context option set by any thread (`null` if none ever was).
+#[napi(catch_unwind)]
+pub fn shared_context_option(name: String) -> Option<f64> {
+    let values = SHARED_CONTEXT.lock().unwrap_or_else(|e| e.into_inner());
+    values.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
+}
+
+/// Sets a default-context option for every thread.
+#[napi(catch_unwind)]
+pub fn set_shared_context_option(name: String, value: f64) {
+    let mut values = SHARED_CONTEXT.lock().unwrap_or_else(|e| e.into_inner());
+    match values.iter_mut().find(|(n, _)| *n == name) {
+        Some(slot) => slot.1 = value,
+        None => values.push((name, value)),
+    }
+}
+
 /// Tells the exit hook whether the default context is `blocky` (only the warning's wording).
 #[napi(catch_unwind)]
 pub fn set_blocky(blocky: bool) {
