@@ -34,6 +34,24 @@ pub(crate) enum End {
     Silent,
 }
 
+/// Waits until `pipe`'s inbox has room below the receive high-water mark (or the socket closed):
+/// true to go on reading, false if the pipe is gone.
+async fn room_for_more(shared: &Shared, pipe: PipeId) -> bool {
+    poll_fn(|cx| {
+        let mut st = shared.lock();
+        let closed = st.closed;
+        match st.pipes.get_mut(pipe) {
+            None => Poll::Ready(false),
+            Some(p) if closed || p.inbox_has_room() => Poll::Ready(true),
+            Some(p) => {
+                p.reader = Some(cx.waker().clone());
+                Poll::Pending
+            }
+        }
+    })
+    .await
+}
+
 /// Reads messages from `r` into `pipe` until the connection ends; returns why it ended.
 pub(crate) async fn read_loop<R: AsyncRead + Unpin>(
     shared: &Shared,
@@ -79,19 +97,7 @@ pub(crate) async fn read_loop<R: AsyncRead + Unpin>(
             st.take_incoming(shared.kind, pipe, &mut batch);
             st.wake_receiver();
         }
-        let room = poll_fn(|cx| {
-            let mut st = shared.lock();
-            let closed = st.closed;
-            match st.pipes.get_mut(pipe) {
-                None => Poll::Ready(false),
-                Some(p) if closed || p.inbox_has_room() => Poll::Ready(true),
-                Some(p) => {
-                    p.reader = Some(cx.waker().clone());
-                    Poll::Pending
-                }
-            }
-        })
-        .await;
+        let room = room_for_more(shared, pipe).await;
         if !room {
             return End::Closed;
         }
@@ -198,19 +204,7 @@ pub(crate) async fn raw_read_loop<R: AsyncRead + Unpin>(
 ) -> End {
     let mut buf = BytesMut::new();
     loop {
-        let room = poll_fn(|cx| {
-            let mut st = shared.lock();
-            let closed = st.closed;
-            match st.pipes.get_mut(pipe) {
-                None => Poll::Ready(false),
-                Some(p) if closed || p.inbox_has_room() => Poll::Ready(true),
-                Some(p) => {
-                    p.reader = Some(cx.waker().clone());
-                    Poll::Pending
-                }
-            }
-        })
-        .await;
+        let room = room_for_more(shared, pipe).await;
         if !room {
             return End::Closed;
         }

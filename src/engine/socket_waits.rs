@@ -1,0 +1,145 @@
+//! Engine layer: waiting on a socket: for room to send, for a message to receive, for an event.
+//! Each wait runs on the I/O runtime (which owns the timers) and reports through a callback there,
+//! so the binding can settle a JS promise with no other thread in between. Invariant: the callback
+//! runs exactly once, with `EAGAIN` if the wait is dropped unfinished.
+
+use super::super::error::{EngineError, Result};
+use super::super::options::Opt;
+use super::super::routing::Msg;
+use super::Socket;
+use std::future::{poll_fn, Future};
+use std::task::{Context, Poll};
+use std::time::Duration;
+use tokio::sync::oneshot;
+
+impl Socket {
+    /// Queues `msg`, waiting for room up to `sendTimeout` (`EAGAIN` after it, or on close).
+    pub fn send_wait(&self, msg: Msg) -> impl Future<Output = Result<()>> + Send + 'static {
+        let (tx, rx) = oneshot::channel();
+        self.send_wait_then(msg, move |result| {
+            let _ = tx.send(result);
+        });
+        async move { rx.await.unwrap_or(Err(EngineError::Again)) }
+    }
+
+    /// `send_wait`, calling `done` with the outcome on the I/O thread instead of returning a
+    /// future: the binding settles a JS promise from there, with no other thread in between.
+    pub fn send_wait_then(&self, msg: Msg, done: impl FnOnce(Result<()>) + Send + 'static) {
+        let timeout = self.shared.lock().opts.timeout(Opt::SendTimeout);
+        let socket = self.clone();
+        let wait = poll_fn(move |cx| socket.poll_send(cx, &msg));
+        self.wait_on_runtime(wait, timeout, done);
+    }
+
+    /// Queues `msg` if there is room, else registers `cx` to be woken when there may be.
+    /// `EAGAIN` once the socket is closed.
+    pub fn poll_send(&self, cx: &mut Context<'_>, msg: &Msg) -> Poll<Result<()>> {
+        let mut st = self.shared.lock();
+        if st.closed {
+            return Poll::Ready(Err(EngineError::Again));
+        }
+        let parts: Vec<&[u8]> = msg.iter().map(|f| &f[..]).collect();
+        match st.route_send(self.shared.kind, &parts) {
+            Ok(true) => Poll::Ready(Ok(())),
+            Ok(false) => {
+                st.send_waiter = Some(cx.waker().clone());
+                Poll::Pending
+            }
+            Err(e) => Poll::Ready(Err(e)),
+        }
+    }
+
+    /// Resolves when a message can be received, `EAGAIN` after `receiveTimeout` or on close.
+    pub fn recv_wait(&self) -> impl Future<Output = Result<()>> + Send + 'static {
+        let (tx, rx) = oneshot::channel();
+        self.recv_wait_then(move |result| {
+            let _ = tx.send(result);
+        });
+        async move { rx.await.unwrap_or(Err(EngineError::Again)) }
+    }
+
+    /// `recv_wait`, calling `done` with the outcome on the I/O thread (see `send_wait_then`).
+    pub fn recv_wait_then(&self, done: impl FnOnce(Result<()>) + Send + 'static) {
+        let timeout = self.shared.lock().opts.timeout(Opt::ReceiveTimeout);
+        let socket = self.clone();
+        let wait = poll_fn(move |cx| socket.poll_readable(cx));
+        self.wait_on_runtime(wait, timeout, done);
+    }
+
+    /// Ready when a message may be received (`EFSM` when the type's state forbids receiving,
+    /// `EAGAIN` once closed); else registers `cx` to be woken when one arrives.
+    pub fn poll_readable(&self, cx: &mut Context<'_>) -> Poll<Result<()>> {
+        let mut st = self.shared.lock();
+        if st.closed {
+            return Poll::Ready(Err(EngineError::Again));
+        }
+        if let Err(e) = st.check_receive(self.shared.kind) {
+            return Poll::Ready(Err(e));
+        }
+        if st.pipes.has_incoming() {
+            Poll::Ready(Ok(()))
+        } else {
+            if let Some(old) = st.recv_waiter.replace(cx.waker().clone()) {
+                old.wake();
+            }
+            Poll::Pending
+        }
+    }
+
+    /// Runs `wait` on the engine runtime (which owns the timers) and hands its outcome to `done`
+    /// there. If the runtime drops the task unfinished, `done` still gets `EAGAIN`.
+    fn wait_on_runtime<F>(
+        &self,
+        wait: F,
+        timeout: Option<Duration>,
+        done: impl FnOnce(Result<()>) + Send + 'static,
+    ) where
+        F: Future<Output = Result<()>> + Send + 'static,
+    {
+        let mut done = Settle(Some(Box::new(done)));
+        self.shared.rt.spawn(async move {
+            let result = match timeout {
+                Some(t) => tokio::time::timeout(t, wait)
+                    .await
+                    .unwrap_or(Err(EngineError::Again)),
+                None => wait.await,
+            };
+            done.call(result);
+        });
+    }
+
+    /// Calls `done` on the I/O thread once an event is waiting or the socket is closed.
+    pub fn events_wait_then(&self, done: impl FnOnce(Result<()>) + Send + 'static) {
+        let socket = self.clone();
+        let wait = poll_fn(move |cx| {
+            let mut st = socket.shared.lock();
+            let closed = st.closed;
+            match st.events.as_mut() {
+                Some(events) if events.is_empty() && !closed => {
+                    events.waker = Some(cx.waker().clone());
+                    Poll::Pending
+                }
+                _ => Poll::Ready(Ok(())),
+            }
+        });
+        self.wait_on_runtime(wait, None, done);
+    }
+}
+
+/// A wait's completion callback, called exactly once: with the outcome, or with `EAGAIN` if
+/// the task is dropped before it finishes (so a JS promise never stays pending forever).
+struct Settle(Option<Box<dyn FnOnce(Result<()>) + Send>>);
+
+impl Settle {
+    fn call(&mut self, result: Result<()>) {
+        if let Some(done) = self.0.take() {
+            done(result);
+        }
+    }
+}
+
+impl Drop for Settle {
+    fn drop(&mut self) {
+        self.call(Err(EngineError::Again));
+    }
+}
