@@ -10,6 +10,7 @@ pub mod handshake;
 mod heartbeat;
 pub mod inproc;
 pub mod kind;
+mod links;
 pub mod netfilter;
 pub mod options;
 pub mod outqueue;

@@ -3,10 +3,10 @@
 //! every listener and connector runs as a registered task of its endpoint, so removing the
 //! endpoint or closing the socket finds and ends it.
 
-use super::super::connection;
 use super::super::endpoint::{Endpoint, Use};
 use super::super::error::{EngineError, Result};
 use super::super::events::EventKind;
+use super::super::links;
 use super::super::options::Opt;
 use super::super::shared::EndpointEntry;
 use super::Socket;
@@ -60,11 +60,7 @@ impl Socket {
                     st.last_endpoint = Some(resolved.clone());
                     st.emit(EventKind::Bind, &resolved);
                     drop(st);
-                    shared.spawn_task(
-                        id,
-                        true,
-                        connection::accept_loop(shared.clone(), id, listener),
-                    );
+                    shared.spawn_task(id, true, links::accept_loop(shared.clone(), id, listener));
                     Ok(resolved)
                 }
             };
@@ -132,7 +128,7 @@ impl Socket {
         self.shared.spawn_task(
             id,
             false,
-            connection::connector(shared, endpoint, Arc::from(addr), pipe, given),
+            links::connector(shared, endpoint, Arc::from(addr), pipe, given),
         );
         Ok(())
     }
