@@ -60,6 +60,11 @@ export declare class BindingSocket {
   trySend(frame: Uint8Array): boolean
   /** Queues a multipart message; false means it must wait (call `sendPending`). */
   trySendParts(frames: Array<Uint8Array>): boolean
+  /**
+   * Queues a message whose frames of `lendMin()` bytes or more are sent without a copy: the
+   * engine keeps those Buffers until written. False means it must wait (call `sendPending`).
+   */
+  trySendLent(frames: Array<Buffer>): boolean
   /** Waits for room for the message the last `trySend` could not queue (up to `sendTimeout`). */
   sendPending(): Promise<void>
   /**
@@ -130,6 +135,9 @@ export interface BindingOptionInfo {
  * thread), its sockets still open are closed and their queued messages get up to `linger` ms.
  */
 export declare function installExitHook(): void
+
+/** Frames at least this large are lent to the engine (`trySendLent`) rather than copied. */
+export declare function lendMin(): number
 
 /** The option table, so that JS defines exactly the options the engine validates. */
 export declare function optionTable(): Array<BindingOptionInfo>

@@ -838,6 +838,7 @@ module.exports = nativeBinding
 module.exports.BindingProxy = nativeBinding.BindingProxy
 module.exports.BindingSocket = nativeBinding.BindingSocket
 module.exports.installExitHook = nativeBinding.installExitHook
+module.exports.lendMin = nativeBinding.lendMin
 module.exports.optionTable = nativeBinding.optionTable
 module.exports.setBlocky = nativeBinding.setBlocky
 module.exports.setSharedContextOption = nativeBinding.setSharedContextOption

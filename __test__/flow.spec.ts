@@ -93,10 +93,11 @@ test("close() keeps flushing queued messages to a connected peer within linger",
   const push = s.push({ linger: 5000 })
   push.connect(await bound(pull))
   const n = 5000
-  const frame = Buffer.alloc(1024)
   // Not reading yet: the queue, the socket buffers and the pull's inbox fill up.
   const sending = (async () => {
     for (let i = 0; i < n; i++) {
+      // A Buffer of 1 KiB or more is sent without a copy: each send gets its own.
+      const frame = Buffer.alloc(1024)
       frame.writeUInt32LE(i, 0)
       await push.send(frame)
     }

@@ -11,6 +11,8 @@ const { completed, waited } = require("./fair.js")
 const ctx = require("./context.js")
 
 const RESOLVED = Promise.resolve()
+/** Frames this large are sent without a copy (the engine keeps the Buffer until it is written). */
+const LEND_MIN = native.lendMin()
 
 /** The engine's socket kinds by zeromq.js's numeric socket type (libzmq's: Pair 0 ... XSubscriber 10, Stream 11). */
 const KINDS = ["pair", "pub", "sub", "req", "rep", "dealer", "router", "pull", "push", "xpub", "xsub", "stream"]
@@ -244,9 +246,27 @@ function defineRoutingId(proto) {
   })
 }
 
+/** The bytes of a frame as a Buffer over the same memory (no copy). */
+function asBuffer(frame) {
+  return Buffer.isBuffer(frame) ? frame : Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength)
+}
+
 /** Adds `send` to a socket class. */
 function writable(Base) {
   return class extends Base {
+    /** Queues one frame: large ones are lent to the engine (kept until written), small ones copied. */
+    _sendOne(frame) {
+      return frame.byteLength >= LEND_MIN ? this._native.trySendLent([asBuffer(frame)]) : this._native.trySend(frame)
+    }
+
+    /** Queues a multipart message, lending its large frames. */
+    _sendMany(frames) {
+      for (const frame of frames) {
+        if (frame.byteLength >= LEND_MIN) return this._native.trySendLent(frames.map(asBuffer))
+      }
+      return this._native.trySendParts(frames)
+    }
+
     /** Queues a message (one frame, or an array of frames); waits only at the high-water mark. */
     send(message) {
       if (this._sending) return Promise.reject(zmqError("EBUSY", BUSY_WRITING))
@@ -255,12 +275,9 @@ function writable(Base) {
       try {
         if (Array.isArray(message)) {
           if (message.length === 0) return RESOLVED
-          queued =
-            message.length === 1
-              ? this._native.trySend(toFrame(message[0]))
-              : this._native.trySendParts(message.map(toFrame))
+          queued = message.length === 1 ? this._sendOne(toFrame(message[0])) : this._sendMany(message.map(toFrame))
         } else {
-          queued = this._native.trySend(toFrame(message))
+          queued = this._sendOne(toFrame(message))
         }
       } catch (err) {
         if (err instanceof TypeError) throw err

@@ -60,6 +60,12 @@ pub fn option_table() -> Vec<BindingOptionInfo> {
         .collect()
 }
 
+/// Frames at least this large are lent to the engine (`trySendLent`) rather than copied.
+#[napi(catch_unwind)]
+pub fn lend_min() -> u32 {
+    crate::engine::outqueue::LEND_MIN as u32
+}
+
 static NEXT_GROUP: AtomicU64 = AtomicU64::new(1);
 /// The default context's `blocky`, for the exit warning's wording.
 static BLOCKY: AtomicBool = AtomicBool::new(true);

@@ -3,6 +3,7 @@
 
 use super::convert::{pack, to_msg, OWN_BUFFER};
 use super::errors::{promise, type_error, zmq_error};
+use crate::engine::outqueue::LEND_MIN;
 use crate::engine::{Msg, Opt, OptionKind, Socket, SocketType, TextOpt};
 use bytes::Bytes;
 use napi::bindgen_prelude::*;
@@ -168,6 +169,36 @@ impl BindingSocket {
         self.try_send_slices(env, &frames)
     }
 
+    /// Queues a message whose frames of `lendMin()` bytes or more are sent without a copy: the
+    /// engine keeps those Buffers until written. False means it must wait (call `sendPending`).
+    #[napi(catch_unwind)]
+    pub fn try_send_lent(&self, env: &Env, frames: Vec<Buffer>) -> Result<bool> {
+        if frames.is_empty() {
+            return Err(type_error("Message must have at least one frame"));
+        }
+        // Every frame as Bytes: the large ones own their Buffer, the small ones are copied.
+        let msg: Msg = frames
+            .into_iter()
+            .map(|frame| {
+                if frame.len() >= LEND_MIN {
+                    Bytes::from_owner(LentBuffer(frame))
+                } else {
+                    Bytes::copy_from_slice(&frame)
+                }
+            })
+            .collect();
+        let parts: Vec<&[u8]> = msg.iter().map(|f| &f[..]).collect();
+        let queued = self
+            .socket
+            .try_send_lent(&parts, &msg)
+            .map_err(|e| zmq_error(env, &e, None))?;
+        drop(parts);
+        if !queued {
+            *self.pending.lock().unwrap_or_else(|e| e.into_inner()) = Some(msg);
+        }
+        Ok(queued)
+    }
+
     fn try_send_slices(&self, env: &Env, frames: &[&[u8]]) -> Result<bool> {
         let queued = self
             .socket
@@ -325,6 +356,15 @@ impl BindingSocket {
     #[napi(getter, catch_unwind)]
     pub fn last_endpoint(&self) -> Option<String> {
         self.socket.last_endpoint()
+    }
+}
+
+/// A JS Buffer lent to the engine: kept alive (and unmoved) until the engine drops its bytes.
+struct LentBuffer(Buffer);
+
+impl AsRef<[u8]> for LentBuffer {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
     }
 }
 

@@ -285,7 +285,7 @@ async fn write_loop<W: AsyncWrite + Unpin>(shared: &Shared, pipe: PipeId, mut w:
                 Poll::Ready(false)
             } else if !control.is_empty() {
                 Poll::Ready(false)
-            } else if closed {
+            } else if closed || p.closing {
                 Poll::Ready(true)
             } else {
                 p.writer = Some(cx.waker().clone());

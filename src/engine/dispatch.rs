@@ -82,8 +82,9 @@ impl State {
                     .by_identity(id)
                     .ok_or(EngineError::HostUnreachable)?;
                 if data.is_empty() {
-                    // An empty message closes the connection (libzmq's ZMQ_STREAM).
-                    self.drop_peer(kind, pipe, false);
+                    // An empty message closes the connection (libzmq's ZMQ_STREAM), after
+                    // whatever was queued for it.
+                    self.pipes.close_after_flush(pipe);
                     return Ok(true);
                 }
                 match self.pipes.send_raw(pipe, data) {

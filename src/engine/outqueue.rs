@@ -17,6 +17,40 @@ const OWN_CHUNK: usize = 16 * 1024;
 /// Most chunks handed to one vectored write.
 const MAX_IOV: usize = 64;
 
+/// Frames at least this large that the caller lends as `Bytes` (`with_lent`) are queued without a
+/// copy: the queue keeps the caller's bytes (a JS Buffer) until they are written.
+pub const LEND_MIN: usize = 1024;
+
+thread_local! {
+    /// The frames the current send on this thread lends (see `with_lent`).
+    static LENT: std::cell::RefCell<Vec<Bytes>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` (a send, on this thread) with `frames` on loan: any part `push` is given whose bytes
+/// are exactly one of them is queued by reference instead of copied. Nothing is kept past `f`.
+pub fn with_lent<R>(frames: &[Bytes], f: impl FnOnce() -> R) -> R {
+    if frames.is_empty() {
+        return f();
+    }
+    LENT.with(|lent| lent.borrow_mut().extend_from_slice(frames));
+    let result = f();
+    LENT.with(|lent| lent.borrow_mut().clear());
+    result
+}
+
+/// The lent frame whose bytes `part` is, if any.
+fn lent(part: &[u8]) -> Option<Bytes> {
+    if part.len() < LEND_MIN {
+        return None;
+    }
+    LENT.with(|lent| {
+        lent.borrow()
+            .iter()
+            .find(|b| b.as_ptr() == part.as_ptr() && b.len() == part.len())
+            .cloned()
+    })
+}
+
 /// Encoded messages waiting for a connection's writer.
 #[derive(Debug, Default)]
 pub struct OutQueue {
@@ -43,7 +77,8 @@ impl OutQueue {
     pub fn push(&mut self, parts: &[&[u8]]) {
         let last = parts.len().saturating_sub(1);
         for (i, part) in parts.iter().enumerate() {
-            let own = part.len() >= OWN_CHUNK;
+            let borrowed = lent(part);
+            let own = borrowed.is_some() || part.len() >= OWN_CHUNK;
             let need = 9 + if own { 0 } else { part.len() };
             if self.tail.capacity() - self.tail.len() < need {
                 self.seal();
@@ -53,7 +88,8 @@ impl OutQueue {
             if own {
                 self.seal();
                 let ends_here = usize::from(i == last);
-                self.full.push_back((pooled_copy(part), ends_here));
+                let bytes = borrowed.unwrap_or_else(|| pooled_copy(part));
+                self.full.push_back((bytes, ends_here));
             } else {
                 self.tail.extend_from_slice(part);
                 if i == last {
@@ -66,9 +102,11 @@ impl OutQueue {
 
     /// Appends bytes to write as they are, with no ZMTP framing (STREAM sockets); one message.
     pub fn push_raw(&mut self, data: &[u8]) {
-        if data.len() >= OWN_CHUNK {
+        let borrowed = lent(data);
+        if borrowed.is_some() || data.len() >= OWN_CHUNK {
             self.seal();
-            self.full.push_back((pooled_copy(data), 1));
+            let bytes = borrowed.unwrap_or_else(|| pooled_copy(data));
+            self.full.push_back((bytes, 1));
         } else {
             if self.tail.capacity() - self.tail.len() < data.len() {
                 self.seal();
@@ -225,6 +263,23 @@ mod tests {
         assert_eq!(bytes, want);
         assert!(q.is_empty());
         assert_eq!(q.messages(), 0);
+    }
+
+    #[test]
+    fn lent_frames_are_queued_by_reference() {
+        let mut q = OutQueue::default();
+        let big = Bytes::from(vec![3u8; LEND_MIN]);
+        let small = Bytes::from_static(b"hi");
+        with_lent(&[big.clone(), small.clone()], || q.push(&[&small, &big]));
+        let mut chunks = Vec::new();
+        q.take_into(&mut chunks);
+        // The large frame is the caller's own allocation; the small one was copied.
+        assert!(chunks.iter().any(|c| c.as_ptr() == big.as_ptr()));
+        assert_eq!(chunks.concat().len(), 2 + 2 + 9 + LEND_MIN);
+        // Outside `with_lent` the same bytes are copied.
+        q.push(&[&big]);
+        q.take_into(&mut chunks);
+        assert!(chunks.iter().filter(|c| c.as_ptr() == big.as_ptr()).count() == 1);
     }
 
     #[test]

@@ -38,6 +38,8 @@ pub struct Pipe {
     identity: Bytes,
     /// ZMQ_CONFLATE: each queue keeps only its newest message, so neither side ever waits.
     conflate: bool,
+    /// The connection ends once `out` is written (STREAM's empty message).
+    pub closing: bool,
     /// What the peer subscribed to (PUB and XPUB sockets: each topic at most once).
     pub subs: Trie,
     /// The ZMTP minor version the peer announced: 0 takes subscriptions as messages, 1 as commands.
@@ -138,6 +140,7 @@ impl Pipes {
             conflate,
             subs: Trie::default(),
             minor: 1,
+            closing: false,
         };
         self.map.insert(id, pipe);
         self.order.push(id);
@@ -298,6 +301,16 @@ impl Pipes {
             }
         }
         Some(dropped)
+    }
+
+    /// Ends pipe `id`'s connection once what is queued is written; it is unroutable from now on.
+    pub fn close_after_flush(&mut self, id: PipeId) {
+        self.forget_identity(id);
+        if let Some(pipe) = self.map.get_mut(&id) {
+            // The id stays on the pipe, for the disconnect notification.
+            pipe.closing = true;
+            pipe.wake_writer();
+        }
     }
 
     /// Queues raw bytes (no ZMTP framing) on pipe `id`, if it is in service and has room.

@@ -180,6 +180,12 @@ impl Socket {
         st.route_send(self.shared.kind, parts)
     }
 
+    /// `try_send_parts`, where the parts that are exactly one of `lent` (large frames the caller
+    /// owns as `Bytes`) are queued by reference instead of copied.
+    pub fn try_send_lent(&self, parts: &[&[u8]], lent: &[Bytes]) -> Result<bool> {
+        super::outqueue::with_lent(lent, || self.try_send_parts(parts))
+    }
+
     /// Queues `msg` without waiting. `Ok(Some(msg))` hands it back when it would have to wait.
     pub fn try_send(&self, msg: Msg) -> Result<Option<Msg>> {
         let parts: Vec<&[u8]> = msg.iter().map(|f| &f[..]).collect();

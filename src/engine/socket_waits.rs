@@ -39,7 +39,9 @@ impl Socket {
             return Poll::Ready(Err(EngineError::Again));
         }
         let parts: Vec<&[u8]> = msg.iter().map(|f| &f[..]).collect();
-        match st.route_send(self.shared.kind, &parts) {
+        // The message is owned already: its large frames are queued without another copy.
+        let kind = self.shared.kind;
+        match super::super::outqueue::with_lent(msg, || st.route_send(kind, &parts)) {
             Ok(true) => Poll::Ready(Ok(())),
             Ok(false) => {
                 st.send_waiter = Some(cx.waker().clone());
