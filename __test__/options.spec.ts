@@ -116,3 +116,29 @@ test("Push and Pull accept conflate as a property too", (t) => {
   pull.conflate = true
   t.true(push.conflate && pull.conflate)
 })
+
+test("setting a connection option after connect warns, as zeromq.js does; immediate ones do not", async (t) => {
+  const s = sockets(t)
+  const dealer = s.dealer()
+  const warnings: string[] = []
+  const listener = (w: Error) => warnings.push(w.message)
+  process.on("warning", listener)
+  t.teardown(() => process.off("warning", listener))
+  dealer.routingId = "before" // no endpoint yet: nothing to warn about
+  dealer.connect("inproc://options-spec-warning")
+  dealer.linger = 0 // acts at once
+  dealer.routingId = "after"
+  await new Promise((r) => setImmediate(r))
+  t.deepEqual(warnings, ["Socket option will not take effect until next connect/bind."])
+})
+
+test("zeromq.js's numeric option accessors map to the named options", (t) => {
+  const dealer = sockets(t).dealer() as unknown as Record<string, (...args: unknown[]) => unknown> & Dealer
+  t.is(dealer.getBoolOption(39), false)
+  dealer.setInt32Option(19, 75)
+  t.is(dealer.backlog, 75)
+  t.is(dealer.getInt64Option(22), -1)
+  dealer.setStringOption(5, "åbç")
+  t.is(dealer.routingId, "åbç")
+  t.throws(() => dealer.getInt32Option(1234), { code: "EINVAL" })
+})

@@ -8,6 +8,7 @@ const native = require("./native.js")
 const { toFrame, unpack } = require("./frames.js")
 const { zmqError, optionError, BUSY_READING, BUSY_WRITING, BUSY_BINDING, BUSY_PROXIED } = require("./errors.js")
 const { completed, waited } = require("./fair.js")
+const { warnUnlessImmediate, defineAccessors } = require("./option-ids.js")
 const ctx = require("./context.js")
 
 const RESOLVED = Promise.resolve()
@@ -56,6 +57,8 @@ class Socket {
     this._queue = undefined
     this._head = 0
     this._events = undefined
+    /** Bound or connected endpoints, for zeromq.js's "will not take effect" warning. */
+    this._endpoints = 0
     try {
       Object.assign(this, ctx.socketDefaults(context))
       for (const key of Object.keys(options ?? {})) {
@@ -83,7 +86,11 @@ class Socket {
     } catch (err) {
       return Promise.reject(err)
     }
-    return this._whileBusy(pending)
+    return this._whileBusy(
+      pending.then(() => {
+        this._endpoints++
+      }),
+    )
   }
 
   /** Marks the socket busy (bind/unbind EBUSY, close deferred) until `pending` settles, as zeromq.js does. */
@@ -105,6 +112,7 @@ class Socket {
     if (this._binding) return Promise.reject(zmqError("EBUSY", BUSY_BINDING, address))
     try {
       this._native.unbind(address)
+      this._endpoints--
     } catch (err) {
       return this._whileBusy(Promise.reject(err))
     }
@@ -115,12 +123,14 @@ class Socket {
   connect(address) {
     if (typeof address !== "string") throw new TypeError("Address must be a string")
     this._native.connect(address)
+    this._endpoints++
   }
 
   /** Stops connecting to an endpoint and drops its queue. */
   disconnect(address) {
     if (typeof address !== "string") throw new TypeError("Address must be a string")
     this._native.disconnect(address)
+    this._endpoints--
   }
 
   /**
@@ -201,6 +211,7 @@ function defineOption(proto, spec) {
     set(value) {
       if (typeof value !== kind) throw new TypeError(`Option value must be a ${kind}`)
       this._native.setOption(name, value)
+      warnUnlessImmediate(this, name)
     },
   })
 }
@@ -217,6 +228,7 @@ function defineTextOption(proto, name) {
       if (value instanceof Uint8Array) value = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("utf8")
       if (value !== null && typeof value !== "string") throw new TypeError("Option value must be a string or buffer")
       this._native.setTextOption(name, value)
+      warnUnlessImmediate(this, name)
     },
   })
 }
@@ -242,6 +254,7 @@ function defineRoutingId(proto) {
       const bytes = routingIdBytes(value)
       // null and empty ids are EINVAL, as in zeromq.js; the engine checks the length.
       this._native.setRoutingId(bytes === null ? Buffer.alloc(0) : bytes)
+      warnUnlessImmediate(this, "routingId")
     },
   })
 }
@@ -375,5 +388,7 @@ function readable(Base) {
     }
   }
 }
+
+defineAccessors(Socket.prototype)
 
 module.exports = { Socket, TYPE, writable, readable, defineOption, defineRoutingId, routingIdBytes }

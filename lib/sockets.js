@@ -40,10 +40,12 @@ function connectNamed(socket, address, options) {
   if (typeof address !== "string") throw new TypeError("Address must be a string")
   if (options === undefined || options === null || options.routingId === undefined) {
     socket._native.connect(address)
+    socket._endpoints++
     return
   }
   const id = routingIdBytes(options.routingId)
   socket._native.connect(address, id === null ? Buffer.alloc(0) : id)
+  socket._endpoints++
 }
 
 /** A ROUTER socket (RFC 28): receives `[routingId, ...frames]`; `send([routingId, ...frames])` routes. */
