@@ -72,6 +72,8 @@ class Socket {
       this._native.close().catch(() => {})
       throw err
     }
+    // Internal state stays out of `Object.keys(socket)`, which is empty as zeromq.js's.
+    for (const key of Object.keys(this)) Object.defineProperty(this, key, { enumerable: false })
     // As zeromq.js's: assigning a property a socket does not have (a misspelt option) throws.
     Object.seal(this)
   }
