@@ -54,9 +54,11 @@ fn admitted(shared: &Shared, stream: &Stream) -> bool {
 /// Connects to `endpoint`, serves the connection, and reconnects after `reconnectInterval`
 /// (doubling up to `reconnectMaxInterval`) until the socket closes with nothing left to send.
 /// `given` is the routing id a ROUTER addresses this peer by (`connect(address, { routingId })`).
+/// `id` is the endpoint's: once it is disconnected (or the socket closed with nothing to send),
+/// the connector stops before trying again or saying it will.
 pub(crate) async fn connector(
     shared: Arc<Shared>,
-    endpoint: Endpoint,
+    (id, endpoint): (u64, Endpoint),
     address: Arc<str>,
     pipe: Option<PipeId>,
     given: Option<Bytes>,
@@ -74,7 +76,7 @@ pub(crate) async fn connector(
                 tokio::time::sleep(d).await;
             }
         }
-        if nothing_left(&shared, pipe) {
+        if nothing_left(&shared, id, pipe) {
             return;
         }
         let (timeout, net) = {
@@ -106,23 +108,22 @@ pub(crate) async fn connector(
             return;
         }
         let handshaken = served == Served::Handshaken;
-        if nothing_left(&shared, pipe) {
+        if nothing_left(&shared, id, pipe) {
             return;
         }
-        let (ivl, max) = {
-            let st = shared.lock();
-            (
-                st.opts.get(Opt::ReconnectInterval),
-                st.opts.get(Opt::ReconnectMaxInterval),
-            )
-        };
-        if ivl < 0 {
+        let mut st = shared.lock();
+        let (ivl, max) = (
+            st.opts.get(Opt::ReconnectInterval),
+            st.opts.get(Opt::ReconnectMaxInterval),
+        );
+        // Checked again under the lock the event is recorded under: a disconnect() in between
+        // must not be followed by a connect:retry.
+        if ivl < 0 || !st.endpoints.iter().any(|e| e.id == id) {
             return;
         }
         let next = next_delay(delay, handshaken, ivl as u64, max as u64);
-        shared
-            .lock()
-            .emit_with(EventKind::ConnectRetry, &address, Some(next), None);
+        st.emit_with(EventKind::ConnectRetry, &address, Some(next), None);
+        drop(st);
         delay = Some(next);
     }
 }
@@ -137,11 +138,12 @@ fn next_delay(prev: Option<Duration>, handshaken: bool, ivl: u64, max: u64) -> D
     }
 }
 
-/// True once the socket is closed and this connector's pipe (if any) has nothing queued.
-fn nothing_left(shared: &Shared, pipe: Option<PipeId>) -> bool {
+/// True once endpoint `id` was disconnected, or the socket is closed and this connector's pipe
+/// (if any) has nothing queued.
+fn nothing_left(shared: &Shared, id: u64, pipe: Option<PipeId>) -> bool {
     let mut st = shared.lock();
     if !st.closed {
-        return false;
+        return !st.endpoints.iter().any(|e| e.id == id);
     }
     match pipe {
         Some(id) => st.pipes.get_mut(id).is_none_or(|p| p.out.is_empty()),

@@ -128,7 +128,7 @@ impl Socket {
         self.shared.spawn_task(
             id,
             false,
-            links::connector(shared, endpoint, Arc::from(addr), pipe, given),
+            links::connector(shared, (id, endpoint), Arc::from(addr), pipe, given),
         );
         Ok(())
     }
