@@ -174,24 +174,20 @@ class Push extends writable(Socket) {
   }
 }
 
-/** Each class by its type's wire name, with zeromq.js's numeric `type`. */
+/** Each class by its type's wire name (the engine's option table names types so). */
 const CLASSES = {
-  PAIR: [Pair, 0],
-  PUB: [Publisher, 1],
-  SUB: [Subscriber, 2],
-  XPUB: [XPublisher, 9],
-  XSUB: [XSubscriber, 10],
-  STREAM: [Stream, 11],
-  REQ: [Request, 3],
-  REP: [Reply, 4],
-  DEALER: [Dealer, 5],
-  ROUTER: [Router, 6],
-  PULL: [Pull, 7],
-  PUSH: [Push, 8],
-}
-
-for (const [Class, type] of Object.values(CLASSES)) {
-  Object.defineProperty(Class.prototype, "type", { enumerable: true, configurable: true, value: type })
+  PAIR: Pair,
+  PUB: Publisher,
+  SUB: Subscriber,
+  XPUB: XPublisher,
+  XSUB: XSubscriber,
+  STREAM: Stream,
+  REQ: Request,
+  REP: Reply,
+  DEALER: Dealer,
+  ROUTER: Router,
+  PULL: Pull,
+  PUSH: Push,
 }
 
 for (const spec of native.optionTable()) {
@@ -200,9 +196,9 @@ for (const spec of native.optionTable()) {
     continue
   }
   for (const wire of spec.only) {
-    const entry = CLASSES[wire]
+    const Class = CLASSES[wire]
     // XPublisher's verbosity is a string property of its own (above).
-    if (entry !== undefined && spec.name !== "verbosity") defineOption(entry[0].prototype, spec)
+    if (Class !== undefined && spec.name !== "verbosity") defineOption(Class.prototype, spec)
   }
 }
 
