@@ -1,5 +1,6 @@
 // PUSH/PULL behaviour: routing, multipart, sizes, ordering, iteration.
 import test from "ava"
+import { checkFairQueueing } from "./helpers/fairness"
 import { bound, ipcEndpoint, receiveN, sockets, texts, within } from "./helpers/sockets"
 
 test("push round-robins across 3 pulls", async (t) => {
@@ -24,29 +25,7 @@ test("pull fair-queues from 3 pushes", async (t) => {
   const ep = await bound(pull)
   const pushes = [s.push(), s.push(), s.push()]
   for (const push of pushes) push.connect(ep)
-  // One hello from each proves all three connections are up before the burst.
-  for (const [i, push] of pushes.entries()) await push.send(`hello ${i}`)
-  const hellos = texts(await within(receiveN(pull, 3), 5000, "hellos")).map((m) => m[0])
-  t.deepEqual(hellos.sort(), ["hello 0", "hello 1", "hello 2"])
-  const per = 300
-  for (let n = 0; n < per; n++) {
-    for (const [i, push] of pushes.entries()) {
-      // A Buffer of 1 KiB or more is sent without a copy: each send gets its own.
-      const frame = Buffer.alloc(4096)
-      frame.writeUInt32LE(n, 0)
-      await push.send([String(i), frame])
-    }
-  }
-  const msgs = await within(receiveN(pull, 3 * per), 20000, "burst")
-  const from = msgs.map((m) => Number(m[0].toString()))
-  // Each sender's messages stay in order...
-  for (let i = 0; i < 3; i++) {
-    const seqs = msgs.filter((m) => m[0].toString() === String(i)).map((m) => m[1].readUInt32LE(0))
-    t.deepEqual(seqs, Array.from({ length: per }, (_, n) => n))
-  }
-  // ...and no sender is served to the end before every other one has started.
-  const firstDone = Math.min(...[0, 1, 2].map((i) => from.lastIndexOf(i)))
-  for (let i = 0; i < 3; i++) t.true(from.indexOf(i) < firstDone, `sender ${i} started before another finished`)
+  await checkFairQueueing(t, pull, pushes, 300)
 })
 
 test("multipart messages keep every frame, empty ones included", async (t) => {

@@ -1,6 +1,7 @@
 // DEALER/ROUTER behaviour: round-robin and fair-queueing, identity routing, routing ids and options.
 import test from "ava"
 import type { Dealer, Router } from "../index"
+import { checkFairQueueing } from "./helpers/fairness"
 import { bound, isPending, receiveN, sockets, texts, within } from "./helpers/sockets"
 
 /** Sends a hello from `dealer` and returns the routing id `router` sees it under. */
@@ -33,25 +34,7 @@ test("Dealer fair-queues receives from three Dealers", async (t) => {
   const ep = await bound(dealer)
   const peers = [s.dealer(), s.dealer(), s.dealer()]
   for (const peer of peers) peer.connect(ep)
-  for (const [i, peer] of peers.entries()) await peer.send(`hello ${i}`)
-  const hellos = texts(await within(receiveN(dealer, 3), 5000, "hellos")).map((m) => m[0])
-  t.deepEqual(hellos.sort(), ["hello 0", "hello 1", "hello 2"])
-  const per = 200
-  for (let n = 0; n < per; n++) {
-    for (const [i, peer] of peers.entries()) {
-      const frame = Buffer.alloc(4096)
-      frame.writeUInt32LE(n, 0)
-      await peer.send([String(i), frame])
-    }
-  }
-  const msgs = await within(receiveN(dealer, 3 * per), 20000, "burst")
-  const from = msgs.map((m) => Number(m[0].toString()))
-  for (let i = 0; i < 3; i++) {
-    const seqs = msgs.filter((m) => m[0].toString() === String(i)).map((m) => m[1].readUInt32LE(0))
-    t.deepEqual(seqs, Array.from({ length: per }, (_, n) => n))
-  }
-  const firstDone = Math.min(...[0, 1, 2].map((i) => from.lastIndexOf(i)))
-  for (let i = 0; i < 3; i++) t.true(from.indexOf(i) < firstDone, `sender ${i} started before another finished`)
+  await checkFairQueueing(t, dealer, peers, 200)
 })
 
 test("Router receives [id, ...frames] and routes [id, ...frames] back to that peer", async (t) => {
