@@ -76,7 +76,7 @@ export interface SocketOptions<_S = unknown> {
    * `,` (zeromq.js throws). Default null: every address.
    */
   tcpAcceptFilter?: string | Buffer | null
-  /** ZMQ_AFFINITY: I/O thread bitmask. Stored only: there is one I/O thread (as in zeromq.js's default context). Default 0. */
+  /** ZMQ_AFFINITY: I/O thread bitmask, 64 bits (0xffffffffffffffff, which JS rounds to 2^64, sets them all; above 2^53 it warns that low bits may be lost). Stored only: there is one I/O thread (as in zeromq.js's default context). Default 0. */
   affinity?: number
   /** ZMQ_RATE: multicast rate in kbit/s. Stored only: pgm/epgm are not supported (nor in zeromq.js's prebuilt libzmq). Default 100. */
   rate?: number

@@ -117,7 +117,7 @@ test("Push and Pull accept conflate as a property too", (t) => {
   t.true(push.conflate && pull.conflate)
 })
 
-test("setting a connection option after connect warns, as zeromq.js does; immediate ones do not", async (t) => {
+test.serial("setting a connection option after connect warns, as zeromq.js does; immediate ones do not", async (t) => {
   const s = sockets(t)
   const dealer = s.dealer()
   const warnings: string[] = []
@@ -141,4 +141,26 @@ test("zeromq.js's numeric option accessors map to the named options", (t) => {
   dealer.setStringOption(5, "åbç")
   t.is(dealer.routingId, "åbç")
   t.throws(() => dealer.getInt32Option(1234), { code: "EINVAL" })
+})
+
+// Serial, as the other warning test: both listen on the process for warnings.
+test.serial("the 64-bit affinity mask holds all 64 bits and warns when a value is beyond 2^53", async (t) => {
+  const dealer = sockets(t).dealer()
+  const warnings: string[] = []
+  const listener = (w: Error) => warnings.push(w.message)
+  process.on("warning", listener)
+  t.teardown(() => process.off("warning", listener))
+  dealer.affinity = 3
+  t.is(dealer.affinity, 3)
+  // JS writes 0xffffffffffffffff as 2^64: it stands for the mask with every bit set.
+  dealer.affinity = 0xffffffffffffffff
+  t.is(dealer.affinity, 0xffffffffffffffff)
+  dealer.affinity = 0xfffffff7fab7fb
+  t.is(dealer.affinity, 0xfffffff7fab7fb)
+  t.throws(() => (dealer.affinity = -1), { code: "EINVAL" })
+  t.throws(() => (dealer.affinity = 2 ** 65), { code: "EINVAL" })
+  t.throws(() => (dealer.affinity = 1.5), { code: "EINVAL" })
+  await new Promise((r) => setImmediate(r))
+  const large = "Value is larger than Number.MAX_SAFE_INTEGER and may have been rounded inaccurately."
+  t.deepEqual(warnings, [large, large])
 })

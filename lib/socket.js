@@ -213,6 +213,10 @@ function defineOption(proto, spec) {
     set(value) {
       if (typeof value !== kind) throw new TypeError(`Option value must be a ${kind}`)
       this._native.setOption(name, value)
+      // The number the caller wrote may already have lost low bits; zeromq.js says so too.
+      if (kind === "number" && Math.abs(value) > Number.MAX_SAFE_INTEGER) {
+        process.emitWarning("Value is larger than Number.MAX_SAFE_INTEGER and may have been rounded inaccurately.")
+      }
       warnUnlessImmediate(this, name)
     },
   })

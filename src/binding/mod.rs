@@ -49,7 +49,7 @@ pub fn option_table() -> Vec<BindingOptionInfo> {
             name: spec.name.to_owned(),
             zmq: spec.zmq.to_owned(),
             kind: match spec.kind {
-                crate::engine::OptionKind::Int => "number",
+                crate::engine::OptionKind::Int | crate::engine::OptionKind::Mask => "number",
                 crate::engine::OptionKind::Bool => "boolean",
             }
             .to_owned(),

@@ -282,6 +282,7 @@ impl BindingSocket {
         Ok(match opt.spec().kind {
             OptionKind::Bool => Either::B(value != 0),
             OptionKind::Int => Either::A(value as f64),
+            OptionKind::Mask => Either::A(value as u64 as f64),
         })
     }
 
@@ -310,12 +311,20 @@ impl BindingSocket {
         let raw = match (opt.spec().kind, value) {
             (OptionKind::Bool, Either::B(b)) => i64::from(b),
             (OptionKind::Int, Either::A(n)) if n.fract() == 0.0 && n.abs() < 9.0e18 => n as i64,
-            (OptionKind::Int, Either::A(_)) => {
+            // 2^64 is how JS writes 0xffffffffffffffff: the cast saturates it to u64::MAX.
+            (OptionKind::Mask, Either::A(n))
+                if n.fract() == 0.0 && (0.0..=18_446_744_073_709_551_616.0).contains(&n) =>
+            {
+                n as u64 as i64
+            }
+            (OptionKind::Int | OptionKind::Mask, Either::A(_)) => {
                 let e = crate::engine::EngineError::InvalidArgument;
                 return Err(zmq_error(env, &e, None));
             }
             (OptionKind::Bool, _) => return Err(type_error("Option value must be a boolean")),
-            (OptionKind::Int, _) => return Err(type_error("Option value must be a number")),
+            (OptionKind::Int | OptionKind::Mask, _) => {
+                return Err(type_error("Option value must be a number"))
+            }
         };
         self.socket
             .set_option(opt, raw)

@@ -16,6 +16,9 @@ pub enum OptionKind {
     Int,
     /// A boolean.
     Bool,
+    /// A 64-bit unsigned bitmask (ZMQ_AFFINITY), kept in the i64 slot by its bit pattern: every
+    /// pattern is valid, so there is no range to check.
+    Mask,
 }
 
 /// One row of the options table.
@@ -200,7 +203,10 @@ pub const OPTIONS: &[OptionSpec] = &[
         "ZMQ_CONFLATE",
         &[T::Dealer, T::Pull, T::Push, T::Pub, T::Sub],
     ),
-    int("affinity", "ZMQ_AFFINITY", 0, 0, i64::MAX),
+    OptionSpec {
+        kind: OptionKind::Mask,
+        ..int("affinity", "ZMQ_AFFINITY", 0, i64::MIN, i64::MAX)
+    },
     int("rate", "ZMQ_RATE", 100, 1, I32),
     int("recoveryInterval", "ZMQ_RECOVERY_IVL", 10_000, 0, I32),
     int("multicastHops", "ZMQ_MULTICAST_HOPS", 1, 1, I32),

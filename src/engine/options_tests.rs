@@ -86,3 +86,14 @@ fn defaults_ranges_and_views() {
         Some(Duration::from_secs(30))
     );
 }
+
+#[test]
+fn the_affinity_mask_keeps_every_bit_pattern() {
+    let mut o = Options::default();
+    assert_eq!(Opt::Affinity.spec().kind, OptionKind::Mask);
+    // u64::MAX is stored by its bit pattern, -1; the binding shows it unsigned again.
+    o.set(Opt::Affinity, -1).unwrap();
+    assert_eq!(o.get(Opt::Affinity) as u64, u64::MAX);
+    o.set(Opt::Affinity, i64::MIN).unwrap();
+    assert_eq!(o.get(Opt::Affinity) as u64, 1 << 63);
+}
