@@ -11,6 +11,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import * as readline from "node:readline"
 import type { Readable, Writable } from "node:stream"
+import { Signal } from "./signal"
 
 export type PeerKind = "zeromqjs" | "pyzmq"
 
@@ -88,16 +89,16 @@ export async function startChildPeer(options: ChildPeerOptions): Promise<ChildPe
 
   // Lines are queued until read; a reader waits for the next line, the peer's exit, or its timeout.
   const lines: string[] = []
-  let wake: (() => void) | undefined
+  const arrived = new Signal()
   let ended = false
   const rl = readline.createInterface({ input: child.stdout })
   rl.on("line", line => {
     lines.push(line)
-    wake?.()
+    arrived.notify()
   })
   rl.on("close", () => {
     ended = true
-    wake?.()
+    arrived.notify()
   })
 
   const describeFailure = async (why: string): Promise<Error> => {
@@ -108,20 +109,12 @@ export async function startChildPeer(options: ChildPeerOptions): Promise<ChildPe
   }
 
   const nextLine = async (what: string, ms = timeoutMs): Promise<Record<string, unknown>> => {
-    const deadline = Date.now() + ms
-    while (lines.length === 0) {
-      if (ended) throw await describeFailure(`ended before ${what}`)
-      const left = deadline - Date.now()
-      if (left <= 0) throw await describeFailure(`timed out after ${ms} ms waiting for ${what}`)
-      await new Promise<void>(resolve => {
-        const timer = setTimeout(resolve, left)
-        wake = () => {
-          clearTimeout(timer)
-          resolve()
-        }
-      })
-      wake = undefined
-    }
+    await arrived.until(
+      () => lines.length > 0,
+      ms,
+      () => describeFailure(`timed out after ${ms} ms waiting for ${what}`),
+      () => (ended ? describeFailure(`ended before ${what}`) : undefined),
+    )
     const line = lines.shift() as string
     try {
       return JSON.parse(line) as Record<string, unknown>

@@ -3,6 +3,7 @@
 // Connects to our bound socket (`WirePeer.connect`) or accepts our connection (`wireListener`).
 import * as net from "node:net"
 import { rawConnect, ready } from "./raw-peer"
+import { Signal } from "./signal"
 
 export { ready } from "./raw-peer"
 
@@ -86,22 +87,22 @@ export function readyProperties(data: Buffer): Record<string, string> {
 /** One raw ZMTP connection: bytes in, decoded as the test asks for them, each read bounded. */
 export class WirePeer {
   private buf = Buffer.alloc(0)
-  private wake: (() => void) | undefined
+  private readonly arrived = new Signal()
   private closed = false
   private error: Error | undefined
 
   constructor(readonly sock: net.Socket) {
     sock.on("data", (chunk: Buffer) => {
       this.buf = Buffer.concat([this.buf, chunk])
-      this.wake?.()
+      this.arrived.notify()
     })
     sock.on("error", (err: Error) => {
       this.error = err
-      this.wake?.()
+      this.arrived.notify()
     })
     sock.on("close", () => {
       this.closed = true
-      this.wake?.()
+      this.arrived.notify()
     })
   }
 
@@ -124,24 +125,15 @@ export class WirePeer {
 
   /** Waits until `n` bytes are buffered; rejects after `ms` or if the connection ends first. */
   private async need(n: number, ms: number, what: string): Promise<void> {
-    const deadline = Date.now() + ms
-    while (this.buf.length < n) {
-      if (this.closed || this.error) {
-        throw new Error(`connection ${this.error ? `failed (${this.error.message})` : "closed"} while waiting for ${what}`)
-      }
-      const left = deadline - Date.now()
-      if (left <= 0) {
-        throw new Error(`timed out after ${ms} ms waiting for ${what} (${this.buf.length} of ${n} bytes buffered)`)
-      }
-      await new Promise<void>(resolve => {
-        const timer = setTimeout(resolve, left)
-        this.wake = () => {
-          clearTimeout(timer)
-          resolve()
-        }
-      })
-      this.wake = undefined
-    }
+    await this.arrived.until(
+      () => this.buf.length >= n,
+      ms,
+      () => new Error(`timed out after ${ms} ms waiting for ${what} (${this.buf.length} of ${n} bytes buffered)`),
+      () =>
+        this.closed || this.error
+          ? new Error(`connection ${this.error ? `failed (${this.error.message})` : "closed"} while waiting for ${what}`)
+          : undefined,
+    )
   }
 
   private take(n: number): Buffer {
@@ -196,12 +188,12 @@ export interface WireListener {
 export async function wireListener(): Promise<WireListener> {
   const accepted: WirePeer[] = []
   const queue: WirePeer[] = []
-  let wake: (() => void) | undefined
+  const connected = new Signal()
   const server = net.createServer(sock => {
     const peer = new WirePeer(sock)
     accepted.push(peer)
     queue.push(peer)
-    wake?.()
+    connected.notify()
   })
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject)
@@ -211,19 +203,11 @@ export async function wireListener(): Promise<WireListener> {
   return {
     endpoint: `tcp://127.0.0.1:${port}`,
     async accept(ms: number): Promise<WirePeer> {
-      const deadline = Date.now() + ms
-      while (queue.length === 0) {
-        const left = deadline - Date.now()
-        if (left <= 0) throw new Error(`timed out after ${ms} ms waiting for a connection`)
-        await new Promise<void>(resolve => {
-          const timer = setTimeout(resolve, left)
-          wake = () => {
-            clearTimeout(timer)
-            resolve()
-          }
-        })
-        wake = undefined
-      }
+      await connected.until(
+        () => queue.length > 0,
+        ms,
+        () => new Error(`timed out after ${ms} ms waiting for a connection`),
+      )
       return queue.shift() as WirePeer
     },
     close(): void {
