@@ -5,6 +5,7 @@
 
 const { EventEmitter } = require("node:events")
 const { zmqError } = require("./errors.js")
+const { DONE, iteratorOf } = require("./iterate.js")
 
 const EMITTER_MODE =
   "Observer is in event emitter mode. After a call to events.on() it is not possible to read events with events.receive()."
@@ -129,25 +130,19 @@ class Observer {
   [Symbol.asyncIterator]() {
     let done = false
     const next = () => {
-      if (done || this._closed) return Promise.resolve({ value: undefined, done: true })
+      if (done || this._closed) return Promise.resolve(DONE)
       return this.receive().then(
         (value) => {
           if (value.type === "end") done = true
           return { value, done: false }
         },
         (err) => {
-          if (this._closed) return { value: undefined, done: true }
+          if (this._closed) return DONE
           throw err
         },
       )
     }
-    return {
-      next,
-      return: () => Promise.resolve({ value: undefined, done: true }),
-      [Symbol.asyncIterator]() {
-        return this
-      },
-    }
+    return iteratorOf(next)
   }
 }
 

@@ -8,6 +8,7 @@ const native = require("./native.js")
 const { toFrame, unpack } = require("./frames.js")
 const { zmqError, optionError, BUSY_READING, BUSY_WRITING, BUSY_BINDING, BUSY_PROXIED } = require("./errors.js")
 const { completed, waited } = require("./fair.js")
+const { DONE, iteratorOf } = require("./iterate.js")
 const { warnUnlessImmediate, defineAccessors } = require("./option-ids.js")
 const ctx = require("./context.js")
 
@@ -375,22 +376,16 @@ function readable(Base) {
     /** Iterates over received messages; ends when the socket closes. */
     [Symbol.asyncIterator]() {
       const next = () => {
-        if (this.closed) return Promise.resolve({ value: undefined, done: true })
+        if (this.closed) return Promise.resolve(DONE)
         return this.receive().then(
           (value) => ({ value, done: false }),
           (err) => {
-            if (this.closed && (err.code === "EAGAIN" || err.code === "EBADF")) return { value: undefined, done: true }
+            if (this.closed && (err.code === "EAGAIN" || err.code === "EBADF")) return DONE
             throw err
           },
         )
       }
-      return {
-        next,
-        return: () => Promise.resolve({ value: undefined, done: true }),
-        [Symbol.asyncIterator]() {
-          return this
-        },
-      }
+      return iteratorOf(next)
     }
   }
 }
