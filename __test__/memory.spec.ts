@@ -1,7 +1,8 @@
 // Large outgoing Buffers (1 KiB or more) are sent without a copy: the engine keeps the Buffer
-// alive until it is written, then lets it go; small ones are copied at once. (Run with --expose-gc.)
+// alive until it is written, then lets it go; small ones are copied at once. Over inproc within
+// one thread the receiver gets the sender's very memory, as with zeromq.js. (Run with --expose-gc.)
 import test from "ava"
-import { sockets, texts, within } from "./helpers/sockets"
+import { ipcEndpoint, sockets, texts, within } from "./helpers/sockets"
 
 const gc = (globalThis as { gc?: () => void }).gc
 
@@ -32,7 +33,7 @@ test("a large Buffer is kept until written, not copied, and released after", asy
   if (gc === undefined) return t.fail("run with --expose-gc")
   const s = sockets(t)
   const push = s.push()
-  const endpoint = "inproc://memory-spec-large"
+  const endpoint = ipcEndpoint()
   push.connect(endpoint) // nobody there yet: the message waits in the queue
   const ref = await sendAndForget(push, 1025, 1)
   gc()
@@ -75,4 +76,25 @@ test("multipart messages lend only their large frames", async (t) => {
   )
   t.is(texts([msg])[0][0], "topic")
   t.true(msg[1].every((b) => b === 9))
+})
+
+test("inproc within one thread hands large Buffers over as the same memory, both ways", async (t) => {
+  const s = sockets(t)
+  const a = s.pair({ linger: 0 })
+  const b = s.pair({ linger: 0 })
+  await a.bind("inproc://memory-spec-shared")
+  b.connect("inproc://memory-spec-shared")
+  const orig = Buffer.alloc(2048)
+  await a.send(orig)
+  const got = await within(b.receive(), 5000, "the message at b")
+  await b.send(got)
+  const [final] = await within(a.receive(), 5000, "the echo at a")
+  final.writeUInt8(0x40, 0)
+  t.is(orig[0], 0x40, "the echoed Buffer is the original's memory")
+  // Small frames are copies: changing one changes nothing else.
+  const small = Buffer.alloc(100)
+  await a.send(small)
+  const [copy] = await within(b.receive(), 5000, "the small message")
+  copy[0] = 1
+  t.is(small[0], 0)
 })

@@ -53,3 +53,10 @@ test("as a client: a named peer is written to before it is connected", async (t)
   }
   t.regex(body, /^HTTP\/1\.1 200 OK/)
 })
+
+test("inproc carries no raw bytes: bind and connect are EPROTONOSUPPORT", async (t) => {
+  const stream = new Stream()
+  t.teardown(() => stream.close())
+  await t.throwsAsync(stream.bind("inproc://stream-spec"), { code: "EPROTONOSUPPORT" })
+  t.throws(() => stream.connect("inproc://stream-spec"), { code: "EPROTONOSUPPORT" })
+})

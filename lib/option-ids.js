@@ -53,8 +53,10 @@ const OPTION_NAMES = new Map([
   [92, "interface"],
 ])
 
-/** Options that act at once, as in zeromq.js's list (high-water marks are not: they apply per new connection here). */
+/** Options that act at once, as in zeromq.js's list (high-water marks apply to open connections too, as libzmq 4.2 on). */
 const IMMEDIATE = new Set([
+  "sendHighWaterMark",
+  "receiveHighWaterMark",
   "linger",
   "mandatory",
   "probeRouter",

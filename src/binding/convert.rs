@@ -15,13 +15,15 @@ pub fn to_msg(frames: &[&[u8]]) -> Msg {
     frames.iter().map(|f| Bytes::copy_from_slice(f)).collect()
 }
 
-/// Bytes `pack_into` writes for `msgs`.
-fn packed_len(msgs: &[Msg]) -> usize {
+/// Bytes `pack_into` writes for `msgs` (message `i`'s frames of `own_from[i]` bytes or more
+/// travel separately; `OWN_BUFFER` past the end of `own_from`).
+fn packed_len(msgs: &[Msg], own_from: &[usize]) -> usize {
     let mut size = 4;
-    for m in msgs {
+    for (i, m) in msgs.iter().enumerate() {
+        let own = own_from.get(i).copied().unwrap_or(OWN_BUFFER);
         size += 4;
         for f in m {
-            size += 4 + if f.len() < OWN_BUFFER { f.len() } else { 0 };
+            size += 4 + if f.len() < own { f.len() } else { 0 };
         }
     }
     size
@@ -29,8 +31,8 @@ fn packed_len(msgs: &[Msg]) -> usize {
 
 /// Packs messages into `out` (exactly `packed_len` bytes): `[u32 count]` then per message
 /// `[u32 frames]` and per frame `[u32 len]` plus the bytes, all little-endian. Frames of
-/// `OWN_BUFFER` bytes or more are flagged `SEPARATE` and returned, in order.
-fn pack_into(msgs: &[Msg], out: &mut [u8]) -> Vec<Bytes> {
+/// `own_from[i]` bytes or more (as `packed_len`) are flagged `SEPARATE` and returned, in order.
+fn pack_into(msgs: &[Msg], own_from: &[usize], out: &mut [u8]) -> Vec<Bytes> {
     let mut at = 0;
     let mut put = |bytes: &[u8]| {
         out[at..at + bytes.len()].copy_from_slice(bytes);
@@ -38,10 +40,11 @@ fn pack_into(msgs: &[Msg], out: &mut [u8]) -> Vec<Bytes> {
     };
     let mut separate = Vec::new();
     put(&(msgs.len() as u32).to_le_bytes());
-    for m in msgs {
+    for (i, m) in msgs.iter().enumerate() {
+        let own = own_from.get(i).copied().unwrap_or(OWN_BUFFER);
         put(&(m.len() as u32).to_le_bytes());
         for f in m {
-            if f.len() < OWN_BUFFER {
+            if f.len() < own {
                 put(&(f.len() as u32).to_le_bytes());
                 put(f);
             } else {
@@ -55,8 +58,12 @@ fn pack_into(msgs: &[Msg], out: &mut [u8]) -> Vec<Bytes> {
 
 /// Packs `msgs` straight into a new V8-allocated Buffer (so V8 sees and collects the memory like
 /// any Buffer's) and returns it with the large frames that travel separately.
-pub fn pack<'env>(env: &'env Env, msgs: &[Msg]) -> Result<(BufferSlice<'env>, Vec<Bytes>)> {
-    let size = packed_len(msgs);
+pub fn pack<'env>(
+    env: &'env Env,
+    msgs: &[Msg],
+    own_from: &[usize],
+) -> Result<(BufferSlice<'env>, Vec<Bytes>)> {
+    let size = packed_len(msgs, own_from);
     let mut value = std::ptr::null_mut();
     let mut data = std::ptr::null_mut();
     // SAFETY: plain napi calls on the current env; `value` and `data` are out-parameters.
@@ -72,7 +79,7 @@ pub fn pack<'env>(env: &'env Env, msgs: &[Msg]) -> Result<(BufferSlice<'env>, Ve
     // SAFETY: the new Buffer owns `size` writable bytes at `data`, and nothing else can reach
     // them before we return the Buffer.
     let out = unsafe { std::slice::from_raw_parts_mut(data.cast::<u8>(), size) };
-    let separate = pack_into(msgs, out);
+    let separate = pack_into(msgs, own_from, out);
     // SAFETY: `value` is the Buffer just created in this env.
     let buffer = unsafe { BufferSlice::from_napi_value(env.raw(), value)? };
     Ok((buffer, separate))

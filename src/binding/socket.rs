@@ -233,13 +233,18 @@ impl BindingSocket {
     #[napi(catch_unwind)]
     pub fn read_batch<'env>(&self, env: &'env Env) -> Result<Option<Vec<BufferSlice<'env>>>> {
         let mut msgs = Vec::new();
+        // The size from which each message's frames travel in Buffers of their own.
+        let mut own_from = Vec::new();
         // Inline bytes share one Buffer (and keep it alive together); large frames travel in
         // Buffers of their own, so they only count toward a looser cap.
         let (mut inline, mut separate) = (0, 0);
         self.socket
-            .recv_batch_until(&mut msgs, BATCH_MSGS, |msg| {
+            .recv_batch_until(&mut msgs, BATCH_MSGS, |msg, shared| {
+                // A shared frame may be the sender's own Buffer: it is handed over, not copied.
+                let own = if shared { LEND_MIN } else { OWN_BUFFER };
+                own_from.push(own);
                 for frame in msg {
-                    if frame.len() < OWN_BUFFER {
+                    if frame.len() < own {
                         inline += frame.len();
                     } else {
                         separate += frame.len();
@@ -251,7 +256,7 @@ impl BindingSocket {
         if msgs.is_empty() {
             return Ok(None);
         }
-        let (packed, separate) = pack(env, &msgs)?;
+        let (packed, separate) = pack(env, &msgs, &own_from)?;
         let mut out = Vec::with_capacity(1 + separate.len());
         out.push(packed);
         for frame in separate {
@@ -414,6 +419,8 @@ fn external(env: &Env, frame: Bytes) -> Result<BufferSlice<'_>> {
     let data = frame.as_ptr().cast_mut();
     // SAFETY: `frame` moves into the finalize hint, so its bytes stay allocated and in place until
     // V8 releases the Buffer; Rust never reads this range again, so JS writes to it race nothing.
+    // Over inproc the bytes may be the sender's lent Buffer, in the same JS environment (the
+    // carrier shares only then): two Buffers over one memory, as with zeromq.js.
     let buffer = unsafe {
         BufferSlice::from_external(env, data, len, frame, |env, frame| {
             adjust_external_memory(&env, -(frame.len() as i64));

@@ -61,9 +61,8 @@ pub(crate) async fn serve(
             let (r, w) = s.into_split();
             serve_halves(shared, r, w, (pipe, given), address, as_server).await
         }
-        Stream::Inproc(s) => {
-            let (r, w) = tokio::io::split(s);
-            serve_halves(shared, r, w, (pipe, given), address, as_server).await
+        Stream::Inproc(link) => {
+            super::inproc_conn::serve_inproc(shared, link, (pipe, given), address).await
         }
     }
 }
@@ -80,10 +79,10 @@ pub(crate) enum Served {
 }
 
 /// Detaches (connect side) or removes (accepted, or `immediate`) the pipe however the task ends.
-struct PipeGuard {
-    shared: Arc<Shared>,
-    id: PipeId,
-    persistent: bool,
+pub(crate) struct PipeGuard {
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) id: PipeId,
+    pub(crate) persistent: bool,
 }
 
 impl Drop for PipeGuard {
@@ -175,6 +174,7 @@ where
             announced: &peer.identity,
             given,
             minor: peer.minor,
+            carrier: None,
         };
         // Refused (a PAIR's second peer, a ROUTER id in use): the connection just ends.
         let Some(id) = st.attach_peer(shared.kind, arrival) else {
@@ -183,7 +183,7 @@ where
         if probe {
             // An empty message, ahead of anything queued (RFC 28's ZMQ_PROBE_ROUTER).
             if let Some(p) = st.pipes.get_mut(id) {
-                p.control.push(Bytes::from_static(&[0, 0]));
+                p.send_ahead(vec![Bytes::new()]);
             }
         }
         st.wake_sender();
@@ -234,6 +234,7 @@ where
             announced: b"",
             given,
             minor: 1,
+            carrier: None,
         };
         let Some(id) = st.attach_peer(shared.kind, arrival) else {
             return Served::Handshaken;

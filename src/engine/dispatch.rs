@@ -3,6 +3,7 @@
 //! runs under the socket's lock and never waits: `Ok(false)` from `send` means "wait for room".
 //! Invariants: a message is queued whole or not at all; a ROUTER routing id names one live peer.
 
+use super::carrier::OutCarrier;
 use super::error::{EngineError, Result};
 use super::kind::{RecvRouting, SendRouting, SocketType};
 use super::options::Opt;
@@ -20,6 +21,8 @@ pub(crate) struct Arrival<'a> {
     pub given: Option<Bytes>,
     /// The ZMTP minor version the peer announced.
     pub minor: u8,
+    /// inproc: the carrier a new pipe sends through (a connect-side pipe has its own already).
+    pub carrier: Option<OutCarrier>,
 }
 
 impl State {
@@ -227,6 +230,9 @@ impl State {
         };
         if let Some(id) = identity {
             self.pipes.set_identity(pipe, id);
+        }
+        if let (Some(c), Some(p)) = (arrival.carrier, self.pipes.get_mut(pipe)) {
+            p.carrier = Some(c);
         }
         self.greet_peer(kind, pipe, arrival.minor);
         Some(pipe)

@@ -55,12 +55,13 @@ fn admitted(shared: &Shared, stream: &Stream) -> bool {
 /// (doubling up to `reconnectMaxInterval`) until the socket closes with nothing left to send.
 /// `given` is the routing id a ROUTER addresses this peer by (`connect(address, { routingId })`).
 /// `id` is the endpoint's: once it is disconnected (or the socket closed with nothing to send),
-/// the connector stops before trying again or saying it will.
+/// the connector stops before trying again or saying it will. `first`, if given, is the first
+/// attempt's connection, made at `connect()` (an inproc name already bound).
 pub(crate) async fn connector(
     shared: Arc<Shared>,
     (id, endpoint): (u64, Endpoint),
     address: Arc<str>,
-    pipe: Option<PipeId>,
+    (pipe, mut first): (Option<PipeId>, Option<Stream>),
     given: Option<Bytes>,
 ) {
     let mut delay: Option<Duration> = None;
@@ -86,7 +87,11 @@ pub(crate) async fn connector(
         if matches!(endpoint, Endpoint::Tcp { .. }) {
             shared.lock().emit(EventKind::ConnectDelay, &address);
         }
-        let served = match transport::connect(&endpoint, timeout, &net).await {
+        let attempt = match first.take() {
+            Some(stream) => Ok(stream),
+            None => transport::connect(&endpoint, timeout, &net, shared.group).await,
+        };
+        let served = match attempt {
             Ok(stream) => {
                 shared.lock().emit(EventKind::Connect, &address);
                 serve(
@@ -146,7 +151,7 @@ fn nothing_left(shared: &Shared, id: u64, pipe: Option<PipeId>) -> bool {
         return !st.endpoints.iter().any(|e| e.id == id);
     }
     match pipe {
-        Some(id) => st.pipes.get_mut(id).is_none_or(|p| p.out.is_empty()),
+        Some(id) => st.pipes.get_mut(id).is_none_or(|p| !p.unsent()),
         None => true,
     }
 }

@@ -1,5 +1,6 @@
 //! Engine layer root: a ZeroMQ (ZMTP 3.1) implementation in pure Rust on tokio. Nothing in
 //! `engine` knows about JavaScript; the binding drives it through `Socket`.
+pub mod carrier;
 pub mod codec;
 pub mod connection;
 mod dispatch;
@@ -9,11 +10,13 @@ pub mod events;
 pub mod handshake;
 mod heartbeat;
 pub mod inproc;
+mod inproc_conn;
 pub mod kind;
 mod links;
 pub mod netfilter;
 pub mod options;
 pub mod outqueue;
+pub mod pipe;
 pub mod proxy;
 mod pubsub;
 mod reader;

@@ -39,7 +39,7 @@ pub fn with_lent<R>(frames: &[Bytes], f: impl FnOnce() -> R) -> R {
 }
 
 /// The lent frame whose bytes `part` is, if any.
-fn lent(part: &[u8]) -> Option<Bytes> {
+pub(crate) fn lent(part: &[u8]) -> Option<Bytes> {
     if part.len() < LEND_MIN {
         return None;
     }

@@ -9,7 +9,7 @@ use super::codec;
 use super::error::{EngineError, Result};
 use super::kind::{RecvRouting, SendRouting, SocketType};
 use super::options::Opt;
-use super::routing::{Msg, PipeId};
+use super::routing::{Msg, Pipe, PipeId};
 use super::shared::State;
 use super::trie::Trie;
 use bytes::{Bytes, BytesMut};
@@ -46,6 +46,20 @@ pub(crate) fn subscription_frame(minor: u8, subscribe: bool, topic: &[u8]) -> By
         out.extend_from_slice(topic);
     }
     out.freeze()
+}
+
+/// Tells the peer of pipe `p` of a subscription (`on`) or cancel, ahead of queued messages: as a
+/// message over inproc, else in the form its ZMTP version takes.
+fn announce(p: &mut Pipe, on: bool, topic: &[u8]) {
+    if p.carrier.is_some() {
+        let mut frame = Vec::with_capacity(topic.len() + 1);
+        frame.push(if on { SUBSCRIBE } else { CANCEL });
+        frame.extend_from_slice(topic);
+        p.send_ahead(vec![Bytes::from(frame)]);
+    } else {
+        p.control.push(subscription_frame(p.minor, on, topic));
+        p.wake_writer();
+    }
 }
 
 /// A subscription message's direction and topic, if `msg` is one (a single frame starting with
@@ -117,17 +131,16 @@ impl State {
         if !info.subscribes() {
             return Err(EngineError::NotSupported);
         }
-        let announce = if on {
+        let tell = if on {
             self.pubsub.mine.add(topic);
             true
         } else {
             self.pubsub.mine.remove(topic) == Some(0)
         };
-        if announce {
+        if tell {
             for id in self.pipes.live_ids() {
                 if let Some(p) = self.pipes.get_mut(id) {
-                    p.control.push(subscription_frame(p.minor, on, topic));
-                    p.wake_writer();
+                    announce(p, on, topic);
                 }
             }
         }
@@ -243,13 +256,10 @@ impl State {
         };
         p.minor = minor;
         for (topic, _) in topics {
-            p.control.push(subscription_frame(minor, true, &topic));
+            announce(p, true, &topic);
         }
         if let Some(welcome) = welcome {
-            let mut frame = BytesMut::new();
-            codec::put_frame_header(&mut frame, welcome.len(), false);
-            frame.extend_from_slice(&welcome);
-            p.control.push(frame.freeze());
+            p.send_ahead(vec![welcome]);
         }
     }
 }

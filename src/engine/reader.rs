@@ -36,7 +36,7 @@ pub(crate) enum End {
 
 /// Waits until `pipe`'s inbox has room below the receive high-water mark (or the socket closed):
 /// true to go on reading, false if the pipe is gone.
-async fn room_for_more(shared: &Shared, pipe: PipeId) -> bool {
+pub(crate) async fn room_for_more(shared: &Shared, pipe: PipeId) -> bool {
     poll_fn(|cx| {
         let mut st = shared.lock();
         let closed = st.closed;

@@ -4,100 +4,14 @@
 //! Invariants: a pipe id is in `ready` exactly when its inbox is non-empty; a routing id names at
 //! most one pipe, and only while that pipe is in the map.
 
-use super::outqueue::OutQueue;
-use super::trie::Trie;
+pub use super::pipe::{Pipe, SendTo};
 use bytes::Bytes;
 use std::collections::{HashMap, VecDeque};
-use std::task::Waker;
 
 /// A message: one or more frames.
 pub type Msg = Vec<Bytes>;
 /// Identifies a pipe within its socket.
 pub type PipeId = u64;
-
-/// The queues between the socket and one peer. Connect-side pipes outlive their connections.
-#[derive(Debug)]
-pub struct Pipe {
-    /// Whole messages waiting for the writer, already encoded as ZMTP frames.
-    pub out: OutQueue,
-    out_hwm: usize,
-    /// The connection writer, parked while `out` and `control` are empty.
-    pub writer: Option<Waker>,
-    /// Messages read from the peer, not yet received by the user.
-    pub inbox: VecDeque<Msg>,
-    in_hwm: usize,
-    /// The connection reader, parked while the inbox is at its high-water mark.
-    pub reader: Option<Waker>,
-    /// Encoded command frames (PONG) to write before further messages.
-    pub control: Vec<Bytes>,
-    /// A handshaken connection is attached.
-    pub live: bool,
-    /// The connection is gone for good; the pipe stays only until its inbox is received.
-    retired: bool,
-    /// The peer's routing id (ROUTER sockets only; empty otherwise).
-    identity: Bytes,
-    /// ZMQ_CONFLATE: each queue keeps only its newest message, so neither side ever waits.
-    conflate: bool,
-    /// The connection ends once `out` is written (STREAM's empty message).
-    pub closing: bool,
-    /// What the peer subscribed to (PUB and XPUB sockets: each topic at most once).
-    pub subs: Trie,
-    /// The ZMTP minor version the peer announced: 0 takes subscriptions as messages, 1 as commands.
-    pub minor: u8,
-}
-
-/// What happened to a message sent to one particular pipe.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SendTo {
-    /// Queued for the peer.
-    Queued,
-    /// The pipe is at its send high-water mark: nothing was queued.
-    Full,
-    /// No such pipe (or it is retired): nothing was queued.
-    Gone,
-}
-
-impl Pipe {
-    /// Whether the inbox has room below the receive high-water mark.
-    pub fn inbox_has_room(&self) -> bool {
-        self.conflate || self.inbox.len() < self.in_hwm
-    }
-
-    /// Wakes the writer if it is parked.
-    pub fn wake_writer(&mut self) {
-        if let Some(w) = self.writer.take() {
-            w.wake();
-        }
-    }
-
-    /// Drops the parked reader and wakes the writer, so a connection still attached notices
-    /// (the connection went away, or must go).
-    pub fn detach(&mut self) {
-        self.live = false;
-        self.wake_writer();
-        self.reader = None;
-        self.control.clear();
-    }
-
-    /// Whether the pipe was retired: its connection must end.
-    pub fn is_retired(&self) -> bool {
-        self.retired
-    }
-
-    /// Whether the send queue has room below the high-water mark.
-    pub fn out_has_room(&self) -> bool {
-        self.conflate || self.out.messages() < self.out_hwm
-    }
-
-    /// Queues one message for the writer (replacing what is unsent, under conflate).
-    fn queue(&mut self, parts: &[&[u8]]) {
-        if self.conflate {
-            self.out.clear();
-        }
-        self.out.push(parts);
-        self.wake_writer();
-    }
-}
 
 /// All pipes of a socket with the routing state over them.
 #[derive(Debug, Default)]
@@ -108,6 +22,9 @@ pub struct Pipes {
     ready: VecDeque<PipeId>,
     next_id: PipeId,
     by_identity: HashMap<Bytes, PipeId>,
+    /// Whether the message `recv_fair` returned last came through a carrier that shares lent
+    /// frames: its large frames may be another Buffer's memory, to be handed over as they are.
+    pub last_shared: bool,
 }
 
 impl Pipes {
@@ -126,25 +43,33 @@ impl Pipes {
     ) -> PipeId {
         self.next_id += 1;
         let id = self.next_id;
-        let pipe = Pipe {
-            out: OutQueue::default(),
-            out_hwm: out_hwm.max(1),
-            writer: None,
-            inbox: VecDeque::new(),
-            in_hwm: in_hwm.max(1),
-            reader: None,
-            control: Vec::new(),
-            live,
-            retired: false,
-            identity: Bytes::new(),
-            conflate,
-            subs: Trie::default(),
-            minor: 1,
-            closing: false,
-        };
+        let pipe = Pipe::new(out_hwm, in_hwm, live, conflate);
         self.map.insert(id, pipe);
         self.order.push(id);
         id
+    }
+
+    /// Closes the inproc carriers of a closing socket: those with a peer or nothing queued, or
+    /// (`all`) every one. Their readers take what is queued, then see the end.
+    pub fn close_carriers(&mut self, all: bool) {
+        for p in self.map.values_mut() {
+            if all || p.live || p.carrier.as_ref().is_some_and(|c| c.is_empty()) {
+                p.carrier = None;
+            }
+        }
+    }
+
+    /// Applies new high-water marks to every pipe, waking readers that now have room.
+    pub fn set_hwms(&mut self, out_hwm: usize, in_hwm: usize) {
+        for p in self.map.values_mut() {
+            p.out_hwm = out_hwm.max(1);
+            p.in_hwm = in_hwm.max(1);
+            if p.inbox_has_room() {
+                if let Some(w) = p.reader.take() {
+                    w.wake();
+                }
+            }
+        }
     }
 
     /// Takes a pipe out of the send rotation for good. Messages already received from it stay
@@ -372,6 +297,7 @@ impl Pipes {
         let id = self.ready.pop_front()?;
         let pipe = self.map.get_mut(&id)?;
         let msg = pipe.inbox.pop_front()?;
+        self.last_shared = pipe.carrier.as_ref().is_some_and(|c| c.shares());
         if !pipe.inbox.is_empty() {
             self.ready.push_back(id);
         } else if pipe.retired {

@@ -22,6 +22,8 @@ use tokio::task::AbortHandle;
 /// State shared between the user's handle and the socket's background tasks.
 pub(crate) struct Shared {
     pub(crate) kind: SocketType,
+    /// The JS environment the socket belongs to (`Socket::in_group`).
+    pub(crate) group: u64,
     pub(crate) state: Mutex<State>,
     pub(crate) idle: Condvar,
     pub(crate) idle_async: Notify,
@@ -121,9 +123,10 @@ impl State {
 
 impl Shared {
     /// A fresh, open socket state with default options.
-    pub(crate) fn new(kind: SocketType, rt: &'static Handle) -> Arc<Shared> {
+    pub(crate) fn new(kind: SocketType, group: u64, rt: &'static Handle) -> Arc<Shared> {
         Arc::new(Shared {
             kind,
+            group,
             state: Mutex::new(State {
                 opts: Options::default(),
                 closed: false,
@@ -142,6 +145,16 @@ impl Shared {
             idle: Condvar::new(),
             idle_async: Notify::new(),
             rt,
+        })
+    }
+
+    /// What an inproc carrier calls when its reader makes room: wakes this socket's senders.
+    pub(crate) fn on_room(self: &Arc<Self>) -> super::carrier::OnRoom {
+        let weak = Arc::downgrade(self);
+        Arc::new(move || {
+            if let Some(shared) = weak.upgrade() {
+                shared.lock().wake_sender();
+            }
         })
     }
 
@@ -191,7 +204,12 @@ impl Shared {
     }
 
     pub(crate) fn abort_all(&self) {
-        let handles = self.lock().tasks_where(|_| true);
+        let handles = {
+            let mut st = self.lock();
+            // Whatever inproc peers were given stays theirs to read; then they see the end.
+            st.pipes.close_carriers(true);
+            st.tasks_where(|_| true)
+        };
         for h in handles {
             h.abort();
         }

@@ -37,7 +37,7 @@ impl Socket {
             return Err(EngineError::NotSupported);
         }
         let rt = runtime::handle().map_err(EngineError::Internal)?;
-        let shared = Shared::new(kind, rt);
+        let shared = Shared::new(kind, group, rt);
         let mut live = lock_live();
         live.retain(|(_, w)| w.strong_count() > 0);
         live.push((group, Arc::downgrade(&shared)));
@@ -76,7 +76,17 @@ impl Socket {
         if st.closed {
             return Err(EngineError::NotSocket);
         }
-        st.opts.set(opt, value)
+        st.opts.set(opt, value)?;
+        if matches!(opt, Opt::SendHighWaterMark | Opt::ReceiveHighWaterMark) {
+            // As libzmq (4.2 on), new marks apply to the connections already there too.
+            let (out_hwm, in_hwm) = (
+                st.opts.hwm(Opt::SendHighWaterMark),
+                st.opts.hwm(Opt::ReceiveHighWaterMark),
+            );
+            st.pipes.set_hwms(out_hwm, in_hwm);
+            st.wake_sender();
+        }
+        Ok(())
     }
 
     /// The routing id (ZMQ_ROUTING_ID), if set (`ENOTSOCK` once closed).
@@ -197,19 +207,21 @@ impl Socket {
     /// Moves up to `max_msgs` messages (stopping past `max_bytes`) into `out`, fair-queued.
     pub fn recv_batch(&self, out: &mut Vec<Msg>, max_msgs: usize, max_bytes: usize) -> Result<()> {
         let mut bytes = 0;
-        self.recv_batch_until(out, max_msgs, |msg| {
+        self.recv_batch_until(out, max_msgs, |msg, _| {
             bytes += msg.iter().map(|f| f.len()).sum::<usize>();
             bytes >= max_bytes
         })
     }
 
-    /// Moves messages into `out`, fair-queued, until `max_msgs` are taken or `full` (called with
-    /// each message taken) says the batch is full.
+    /// Moves messages into `out`, fair-queued, until `max_msgs` are taken or `full` says the batch
+    /// is full. `full` is called with each message taken and whether its frames of `LEND_MIN`
+    /// bytes or more may be a sender's lent Buffers (inproc within one JS environment), to be
+    /// handed over as they are, the same memory, as libzmq's inproc does.
     pub fn recv_batch_until(
         &self,
         out: &mut Vec<Msg>,
         max_msgs: usize,
-        mut full: impl FnMut(&Msg) -> bool,
+        mut full: impl FnMut(&Msg, bool) -> bool,
     ) -> Result<()> {
         let mut st = self.shared.lock();
         if st.closed {
@@ -222,7 +234,7 @@ impl Socket {
             let Some(msg) = st.route_receive(kind) else {
                 break;
             };
-            let stop = full(&msg);
+            let stop = full(&msg, st.pipes.last_shared);
             out.push(msg);
             if stop {
                 break;
@@ -270,6 +282,9 @@ impl Socket {
             for pipe in st.pipes.iter_mut() {
                 pipe.wake_writer();
             }
+            // inproc peers read what they were given, then see the end; messages still waiting
+            // for a peer to arrive wait for it up to the linger.
+            st.pipes.close_carriers(false);
             // Listeners stop now; connections and connectors decide for themselves (flush, then end).
             let handles = st.tasks_where(|t| t.listener);
             drop(st);

@@ -3,6 +3,7 @@
 //! every listener and connector runs as a registered task of its endpoint, so removing the
 //! endpoint or closing the socket finds and ends it.
 
+use super::super::carrier::OutCarrier;
 use super::super::endpoint::{Endpoint, Use};
 use super::super::error::{EngineError, Result};
 use super::super::events::EventKind;
@@ -16,6 +17,16 @@ use std::sync::Arc;
 use tokio::sync::oneshot;
 
 impl Socket {
+    /// Parses an endpoint this socket can use: STREAM speaks raw bytes, which inproc does not
+    /// carry (`EPROTONOSUPPORT`).
+    fn parse(&self, addr: &str, usage: Use) -> Result<Endpoint> {
+        let endpoint = Endpoint::parse(addr, usage)?;
+        if self.shared.kind.info().raw() && matches!(endpoint, Endpoint::Inproc(_)) {
+            return Err(EngineError::ProtocolNotSupported);
+        }
+        Ok(endpoint)
+    }
+
     /// Starts binding `addr`. Argument and state errors come at once; the future gives the
     /// resolved endpoint or the bind error.
     pub fn bind(
@@ -27,7 +38,7 @@ impl Socket {
             if st.closed {
                 return Err(EngineError::Closed);
             }
-            Endpoint::parse(addr, Use::Bind)?
+            self.parse(addr, Use::Bind)?
         };
         let shared = self.shared.clone();
         let given = addr.to_owned();
@@ -37,7 +48,8 @@ impl Socket {
                 let st = shared.lock();
                 (st.opts.get(Opt::Backlog) as u32, st.opts.net())
             };
-            let result = super::super::transport::bind(&endpoint, backlog, &net).await;
+            let result =
+                super::super::transport::bind(&endpoint, backlog, &net, shared.group).await;
             let mut st = shared.lock();
             let outcome = match result {
                 Err(e) => {
@@ -90,7 +102,7 @@ impl Socket {
         if st.closed {
             return Err(EngineError::Closed);
         }
-        let endpoint = Endpoint::parse(addr, Use::Connect)?;
+        let endpoint = self.parse(addr, Use::Connect)?;
         st.next_id += 1;
         let id = st.next_id;
         // ROUTER peers are addressable only once their routing id is known: at the handshake,
@@ -112,10 +124,22 @@ impl Socket {
             if let Some(id) = named {
                 st.pipes.set_identity(pipe, id);
             }
+            if matches!(endpoint, Endpoint::Inproc(_)) {
+                // Messages sent before the peer is there wait in the carrier it will read.
+                if let Some(p) = st.pipes.get_mut(pipe) {
+                    p.carrier = Some(OutCarrier::new(self.shared.on_room()));
+                }
+            }
             st.wake_sender();
             Some(pipe)
         } else {
             None
+        };
+        let first = match (&endpoint, pipe) {
+            (Endpoint::Inproc(name), Some(pipe)) => {
+                super::super::inproc_conn::connect_now(&mut st, &self.shared, name, pipe)
+            }
+            _ => None,
         };
         st.endpoints.push(EndpointEntry {
             id,
@@ -128,7 +152,13 @@ impl Socket {
         self.shared.spawn_task(
             id,
             false,
-            links::connector(shared, (id, endpoint), Arc::from(addr), pipe, given),
+            links::connector(
+                shared,
+                (id, endpoint),
+                Arc::from(addr),
+                (pipe, first),
+                given,
+            ),
         );
         Ok(())
     }

@@ -18,8 +18,8 @@ pub enum Stream {
     Tcp(TcpStream),
     /// A Unix domain socket.
     Unix(UnixStream),
-    /// An in-memory stream to a socket of this process.
-    Inproc(tokio::io::DuplexStream),
+    /// A connection to a socket of this process: messages, not bytes.
+    Inproc(super::inproc::InprocLink),
 }
 
 /// Per-connection kernel settings from the socket's options (ZMQ_SNDBUF, ZMQ_RCVBUF, ZMQ_TOS,
@@ -163,12 +163,13 @@ impl Drop for Listener {
 }
 
 /// Binds a listener for a parsed endpoint, as `net` says tcp endpoints are reached.
-pub async fn bind(endpoint: &Endpoint, backlog: u32, net: &Net) -> Result<Listener> {
+/// `group` is the binding socket's JS environment (inproc peers share Buffers only within one).
+pub async fn bind(endpoint: &Endpoint, backlog: u32, net: &Net, group: u64) -> Result<Listener> {
     match endpoint {
         Endpoint::Tcp { host, port } => bind_tcp(host, *port, backlog, net).await,
         Endpoint::Ipc(path) => bind_ipc(path.as_ref(), backlog).await,
         Endpoint::Inproc(name) => {
-            let listener = super::inproc::bind(name).ok_or(EngineError::AddressInUse)?;
+            let listener = super::inproc::bind(name, group).ok_or(EngineError::AddressInUse)?;
             Ok(Listener {
                 kind: ListenerKind::Inproc(listener),
                 endpoint: format!("inproc://{name}"),
@@ -338,11 +339,12 @@ async fn open_tcp(host: &Host, port: u16, net: &Net) -> io::Result<TcpStream> {
 }
 
 /// Opens one connection to a connect-side endpoint (one attempt; the caller retries), as `net`
-/// says tcp endpoints are reached.
+/// says tcp endpoints are reached; `group` is the connecting socket's JS environment.
 pub async fn connect(
     endpoint: &Endpoint,
     timeout: Option<Duration>,
     net: &Net,
+    group: u64,
 ) -> io::Result<Stream> {
     let attempt = async {
         match endpoint {
@@ -365,7 +367,7 @@ pub async fn connect(
                 Ok(Stream::Unix(UnixStream::from_std(s)?))
             }
             Endpoint::Ipc(None) => Err(io::Error::from(io::ErrorKind::InvalidInput)),
-            Endpoint::Inproc(name) => Ok(Stream::Inproc(super::inproc::connect(name)?)),
+            Endpoint::Inproc(name) => Ok(Stream::Inproc(super::inproc::connect(name, group)?)),
         }
     };
     match timeout {
@@ -386,6 +388,7 @@ mod tests {
             &Endpoint::parse("tcp://127.0.0.1:*", super::super::endpoint::Use::Bind).unwrap(),
             10,
             &Net::default(),
+            0,
         )
         .await
         .unwrap();
@@ -395,7 +398,7 @@ mod tests {
             buffers: (32768, 32768),
             ..Net::default()
         };
-        let (client, server) = tokio::join!(connect(&target, None, &net), listener.accept());
+        let (client, server) = tokio::join!(connect(&target, None, &net, 0), listener.accept());
         let (client, _server) = (client.unwrap(), server.unwrap());
         let tuning = Tuning {
             send_buffer: 32768,
