@@ -1,8 +1,9 @@
 // Side-by-side benchmark of zeromq-rs and zeromq.js (npm `zeromq`, libzmq): push→pull throughput,
-// CPU per message and peak RSS, in one process and across two, over tcp and ipc. Runs alternate
+// CPU per message and peak RSS, in one process and across two, over tcp and ipc (and inproc, in
+// one process). Runs alternate
 // between the libraries; each run is a fresh process. Prints a table; writes benchmark/results.json.
-// `npm run bench` (add `-- --quick` for one round of fewer messages; BENCH_SIZE=256 and
-// BENCH_MODE=one|two pick cases).
+// `npm run bench` (add `-- --quick` for one round of fewer messages; BENCH_SIZE=256,
+// BENCH_MODE=one|two and BENCH_TRANSPORT=tcp|ipc|inproc pick cases).
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -20,7 +21,9 @@ const SIZES: [number, number][] = [
 ]
   .map(([size, count]): [number, number] => [size, quick ? Math.ceil(count / 4) : count])
   .filter(([size]) => !process.env.BENCH_SIZE || String(size) === process.env.BENCH_SIZE)
-const TRANSPORTS = ["tcp", "ipc"] as const
+const TRANSPORTS = (["tcp", "ipc", "inproc"] as const).filter(
+  (t) => !process.env.BENCH_TRANSPORT || t === process.env.BENCH_TRANSPORT,
+)
 const MODES = (["one process", "two processes"] as const).filter(
   (m) => !process.env.BENCH_MODE || m.startsWith(process.env.BENCH_MODE),
 )
@@ -37,6 +40,7 @@ let ipcCounter = 0
 function address(transport: string): string {
   if (transport === "tcp") return "tcp://127.0.0.1:*"
   ipcCounter += 1
+  if (transport === "inproc") return `inproc://zmqrs-bench-${ipcCounter}`
   return `ipc://${path.join(os.tmpdir(), `zmqrs-bench-${process.pid}-${ipcCounter}.sock`)}`
 }
 
@@ -73,6 +77,8 @@ async function main(): Promise<void> {
   const rows: Record<string, unknown>[] = []
   for (const mode of MODES) {
     for (const transport of TRANSPORTS) {
+      // inproc joins sockets of one process only.
+      if (transport === "inproc" && mode !== "one process") continue
       for (const [size, count] of SIZES) {
         const samples: Record<LibName, Sample[]> = { "zeromq-rs": [], "zeromq.js": [] }
         for (let round = 0; round < ROUNDS; round++) {
@@ -99,7 +105,9 @@ async function main(): Promise<void> {
     rounds: ROUNDS,
     rows,
   }
-  fs.writeFileSync(path.join(__dirname, quick ? "results-quick.json" : "results.json"), JSON.stringify(out, null, 2) + "\n")
+  // Only a full run replaces the figures the README quotes.
+  const partial = quick || process.env.BENCH_SIZE || process.env.BENCH_MODE || process.env.BENCH_TRANSPORT
+  fs.writeFileSync(path.join(__dirname, partial ? "results-partial.json" : "results.json"), JSON.stringify(out, null, 2) + "\n")
   console.log(`\n${out.machine}; medians of ${ROUNDS} alternating run(s); ratios are zeromq-rs / zeromq.js`)
 }
 

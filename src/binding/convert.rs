@@ -31,8 +31,9 @@ fn packed_len(msgs: &[Msg], own_from: &[usize]) -> usize {
 
 /// Packs messages into `out` (exactly `packed_len` bytes): `[u32 count]` then per message
 /// `[u32 frames]` and per frame `[u32 len]` plus the bytes, all little-endian. Frames of
-/// `own_from[i]` bytes or more (as `packed_len`) are flagged `SEPARATE` and returned, in order.
-fn pack_into(msgs: &[Msg], own_from: &[usize], out: &mut [u8]) -> Vec<Bytes> {
+/// `own_from[i]` bytes or more (as `packed_len`) are flagged `SEPARATE` and returned, in order,
+/// each with whether it may be a sender's Buffer (its message's threshold is below `OWN_BUFFER`).
+fn pack_into(msgs: &[Msg], own_from: &[usize], out: &mut [u8]) -> Vec<(Bytes, bool)> {
     let mut at = 0;
     let mut put = |bytes: &[u8]| {
         out[at..at + bytes.len()].copy_from_slice(bytes);
@@ -49,7 +50,7 @@ fn pack_into(msgs: &[Msg], own_from: &[usize], out: &mut [u8]) -> Vec<Bytes> {
                 put(f);
             } else {
                 put(&SEPARATE.to_le_bytes());
-                separate.push(f.clone());
+                separate.push((f.clone(), own < OWN_BUFFER));
             }
         }
     }
@@ -57,12 +58,13 @@ fn pack_into(msgs: &[Msg], own_from: &[usize], out: &mut [u8]) -> Vec<Bytes> {
 }
 
 /// Packs `msgs` straight into a new V8-allocated Buffer (so V8 sees and collects the memory like
-/// any Buffer's) and returns it with the large frames that travel separately.
+/// any Buffer's) and returns it with the large frames that travel separately (and whether each
+/// may be a sender's Buffer).
 pub fn pack<'env>(
     env: &'env Env,
     msgs: &[Msg],
     own_from: &[usize],
-) -> Result<(BufferSlice<'env>, Vec<Bytes>)> {
+) -> Result<(BufferSlice<'env>, Vec<(Bytes, bool)>)> {
     let size = packed_len(msgs, own_from);
     let mut value = std::ptr::null_mut();
     let mut data = std::ptr::null_mut();

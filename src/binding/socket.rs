@@ -259,8 +259,8 @@ impl BindingSocket {
         let (packed, separate) = pack(env, &msgs, &own_from)?;
         let mut out = Vec::with_capacity(1 + separate.len());
         out.push(packed);
-        for frame in separate {
-            out.push(external(env, frame)?);
+        for (frame, shared) in separate {
+            out.push(external(env, frame, !shared)?);
         }
         Ok(Some(out))
     }
@@ -414,7 +414,10 @@ impl From<crate::engine::events::SocketEvent> for BindingEvent {
 }
 
 /// A Buffer over a received large frame, without copying: the Buffer owns the frame's `Bytes`.
-fn external(env: &Env, frame: Bytes) -> Result<BufferSlice<'_>> {
+/// `counted`: V8 is told of the memory, so garbage Buffers are collected as promptly as
+/// V8-allocated ones. A frame shared over inproc is not counted: it is, or may be, a sender's
+/// Buffer that V8 counts already, and counting it again per message makes V8 collect constantly.
+fn external(env: &Env, frame: Bytes, counted: bool) -> Result<BufferSlice<'_>> {
     let len = frame.len();
     let data = frame.as_ptr().cast_mut();
     // SAFETY: `frame` moves into the finalize hint, so its bytes stay allocated and in place until
@@ -422,14 +425,16 @@ fn external(env: &Env, frame: Bytes) -> Result<BufferSlice<'_>> {
     // Over inproc the bytes may be the sender's lent Buffer, in the same JS environment (the
     // carrier shares only then): two Buffers over one memory, as with zeromq.js.
     let buffer = unsafe {
-        BufferSlice::from_external(env, data, len, frame, |env, frame| {
-            adjust_external_memory(&env, -(frame.len() as i64));
+        BufferSlice::from_external(env, data, len, frame, move |env, frame| {
+            if counted {
+                adjust_external_memory(&env, -(frame.len() as i64));
+            }
             drop(frame);
         })
     }?;
-    // V8 does not count memory it did not allocate: tell it, so garbage Buffers are collected
-    // as promptly as V8-allocated ones.
-    adjust_external_memory(env, len as i64);
+    if counted {
+        adjust_external_memory(env, len as i64);
+    }
     Ok(buffer)
 }
 
