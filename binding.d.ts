@@ -61,6 +61,12 @@ export declare class BindingSocket {
   /** Queues a multipart message; false means it must wait (call `sendPending`). */
   trySendParts(frames: Array<Uint8Array>): boolean
   /**
+   * Queues the messages packed in `packed` (`[u32 frames]` then per frame `[u32 len]` and the
+   * bytes, little-endian, per message) in one call, until one would have to wait: returns how
+   * many were queued. A malformed batch is a TypeError and queues nothing.
+   */
+  trySendPacked(packed: Uint8Array): number
+  /**
    * Queues a message whose frames of `lendMin()` bytes or more are sent without a copy: the
    * engine keeps those Buffers until written. False means it must wait (call `sendPending`).
    */

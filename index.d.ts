@@ -203,6 +203,14 @@ export interface Writable {
    * all sockets, resolves on the next event-loop turn instead (setImmediate), as in zeromq.js.
    */
   send(message: MessageLike | MessageLike[]): Promise<void>
+  /**
+   * zeromq-rs only: queues many messages in order (each one frame, or an array of frames), a run
+   * of small ones packed into one native call. Resolves once all are queued; waits only at the
+   * high-water mark, as `send` does for each. Frames of 1 KiB or more are lent as with `send`.
+   * On an error (`EAGAIN` after `sendTimeout`, `EFSM`...) it rejects; the messages before the
+   * failing one are queued. Rejects with `EBUSY` while a send waits.
+   */
+  sendMany(messages: Array<MessageLike | MessageLike[]>): Promise<void>
 }
 
 /** A socket that receives. */
@@ -213,6 +221,12 @@ export interface Readable {
    * for the next event-loop turn, so a receive loop lets timers and I/O run.
    */
   receive(): Promise<Message[]>
+  /**
+   * zeromq-rs only: resolves with the messages already received, 1 to `max` of them (default and
+   * at most 1024), in the order `receive` would give them; waits only when there are none.
+   * Rejects as `receive` does.
+   */
+  receiveMany(max?: number): Promise<Message[][]>
   /** Iterates over messages; the loop ends when the socket is closed. */
   [Symbol.asyncIterator](): AsyncIterator<Message[], undefined>
 }
@@ -263,6 +277,7 @@ export declare class Push extends Socket implements Writable {
   constructor(options?: SocketOptions & ConflateOptions)
   conflate: boolean
   send(message: MessageLike | MessageLike[]): Promise<void>
+  sendMany(messages: Array<MessageLike | MessageLike[]>): Promise<void>
 }
 
 /** PULL (RFC 30): receives fair-queued from connected PUSH peers; never sends. */
@@ -270,13 +285,16 @@ export declare class Pull extends Socket implements Readable {
   constructor(options?: SocketOptions & ConflateOptions)
   conflate: boolean
   receive(): Promise<Message[]>
+  receiveMany(max?: number): Promise<Message[][]>
   [Symbol.asyncIterator](): AsyncIterator<Message[], undefined>
 }
 
 /** A socket that both sends and receives. */
 declare abstract class Duplex extends Socket implements Readable, Writable {
   send(message: MessageLike | MessageLike[]): Promise<void>
+  sendMany(messages: Array<MessageLike | MessageLike[]>): Promise<void>
   receive(): Promise<Message[]>
+  receiveMany(max?: number): Promise<Message[][]>
   [Symbol.asyncIterator](): AsyncIterator<Message[], undefined>
 }
 
@@ -380,6 +398,7 @@ export interface XPublisherOptions extends SocketOptions {
 export declare class Publisher extends Socket implements Writable {
   constructor(options?: PublisherOptions)
   send(message: MessageLike | MessageLike[]): Promise<void>
+  sendMany(messages: Array<MessageLike | MessageLike[]>): Promise<void>
   noDrop: boolean
   conflate: boolean
   invertMatching: boolean
@@ -398,6 +417,7 @@ export declare class Subscriber extends Socket implements Readable {
   /** Removes one subscription to each of `topics`; none means the empty topic. */
   unsubscribe(...topics: Array<string | Buffer | null>): void
   receive(): Promise<Message[]>
+  receiveMany(max?: number): Promise<Message[][]>
   [Symbol.asyncIterator](): AsyncIterator<Message[], undefined>
   conflate: boolean
   invertMatching: boolean

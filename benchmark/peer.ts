@@ -1,10 +1,11 @@
 // One benchmark process. Modes: "both" (push and pull in this process), "recv" (bind a PULL,
 // print the endpoint, receive), "send" (connect a PUSH and send). Prints one JSON line of results.
-// Both libraries expose the same zeromq.js v6 API, so one code path measures either.
+// Both libraries expose the same zeromq.js v6 API, so one code path measures either. With
+// BENCH_BATCH=1 (zeromq-rs only) it sends with sendMany and receives with receiveMany instead.
 
 interface Lib {
-  Push: new () => { bind(a: string): Promise<void>; connect(a: string): void; send(m: Buffer): Promise<void>; close(): void; lastEndpoint: string | null; linger: number }
-  Pull: new () => { bind(a: string): Promise<void>; connect(a: string): void; receive(): Promise<Buffer[]>; close(): void; lastEndpoint: string | null }
+  Push: new () => { bind(a: string): Promise<void>; connect(a: string): void; send(m: Buffer): Promise<void>; sendMany?(m: Buffer[]): Promise<void>; close(): void; lastEndpoint: string | null; linger: number }
+  Pull: new () => { bind(a: string): Promise<void>; connect(a: string): void; receive(): Promise<Buffer[]>; receiveMany?(max?: number): Promise<Buffer[][]>; close(): void; lastEndpoint: string | null }
 }
 
 const [mode, libName, address, sizeText, countText] = process.argv.slice(2)
@@ -18,8 +19,19 @@ function report(extra: Record<string, number | string>): void {
   console.log(JSON.stringify({ maxRssKiB: usage.maxRSS, ...extra }))
 }
 
+const batched = process.env.BENCH_BATCH === "1"
+/** Messages per sendMany call in batch mode. */
+const BATCH = 1000
+
 async function sendAll(push: InstanceType<Lib["Push"]>): Promise<void> {
   const buf = Buffer.alloc(size, 7)
+  if (batched && push.sendMany) {
+    const batch = new Array<Buffer>(BATCH).fill(buf)
+    let sent = 0
+    for (; sent + BATCH <= count; sent += BATCH) await push.sendMany(batch)
+    if (sent < count) await push.sendMany(batch.slice(0, count - sent))
+    return
+  }
   for (let i = 0; i < count; i++) await push.send(buf)
 }
 
@@ -27,7 +39,11 @@ async function receiveAll(pull: InstanceType<Lib["Pull"]>): Promise<{ ns: number
   await pull.receive()
   const start = process.hrtime.bigint()
   const cpu = process.cpuUsage()
-  for (let i = 1; i < count; i++) await pull.receive()
+  if (batched && pull.receiveMany) {
+    for (let i = 1; i < count; ) i += (await pull.receiveMany()).length
+  } else {
+    for (let i = 1; i < count; i++) await pull.receive()
+  }
   const used = process.cpuUsage(cpu)
   return { ns: Number(process.hrtime.bigint() - start), cpuUs: used.user + used.system }
 }

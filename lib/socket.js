@@ -8,6 +8,7 @@ const native = require("./native.js")
 const { toFrame, unpack } = require("./frames.js")
 const { zmqError, optionError, BUSY_READING, BUSY_WRITING, BUSY_BINDING, BUSY_PROXIED } = require("./errors.js")
 const { completed, waited } = require("./fair.js")
+const batch = require("./batch.js")
 const { DONE, iteratorOf } = require("./iterate.js")
 const { warnUnlessImmediate, defineAccessors } = require("./option-ids.js")
 const ctx = require("./context.js")
@@ -287,6 +288,14 @@ function writable(Base) {
       return this._native.trySendParts(frames)
     }
 
+    /**
+     * Queues many messages (each one frame, or an array of frames) in order, packed into one native
+     * call per run of small ones: resolves once all are queued, waiting only at the high-water mark.
+     */
+    sendMany(messages) {
+      return batch.sendMany(this, messages)
+    }
+
     /** Queues a message (one frame, or an array of frames); waits only at the high-water mark. */
     send(message) {
       if (this._sending) return Promise.reject(zmqError("EBUSY", BUSY_WRITING))
@@ -344,6 +353,11 @@ function readable(Base) {
       const msg = this._queue[this._head]
       this._queue[this._head++] = undefined
       return msg
+    }
+
+    /** Resolves with the messages already received, 1 to `max` (at most 1024) of them; waits only when there are none. */
+    receiveMany(max) {
+      return batch.receiveMany(this, max)
     }
 
     /** Resolves with the next message (an array of Buffers), waiting only when none is queued. */

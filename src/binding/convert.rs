@@ -1,5 +1,7 @@
 //! Binding layer: conversions at the JS boundary. Received messages are packed into one Buffer
-//! per batch so JS slices instead of napi allocating.
+//! per batch so JS slices instead of napi allocating; large frames cross as Buffers over the
+//! engine's bytes (and lent Buffers as the engine's bytes); a batch of outgoing messages crosses
+//! packed in one Buffer. Invariant: nothing here trusts a length it did not check.
 
 use crate::engine::Msg;
 use bytes::Bytes;
@@ -85,4 +87,72 @@ pub fn pack<'env>(
     // SAFETY: `value` is the Buffer just created in this env.
     let buffer = unsafe { BufferSlice::from_napi_value(env.raw(), value)? };
     Ok((buffer, separate))
+}
+
+/// The frames and per-message frame counts of a packed batch (see `try_send_packed`); `None` if
+/// a length runs past the end, a message has no frame, or bytes are left over.
+pub fn unpack_batch(mut rest: &[u8]) -> Option<(Vec<&[u8]>, Vec<usize>)> {
+    fn take_u32(rest: &mut &[u8]) -> Option<usize> {
+        let (head, tail) = rest.split_first_chunk::<4>()?;
+        *rest = tail;
+        usize::try_from(u32::from_le_bytes(*head)).ok()
+    }
+    let (mut frames, mut counts) = (Vec::new(), Vec::new());
+    while !rest.is_empty() {
+        let n = take_u32(&mut rest)?;
+        if n == 0 {
+            return None;
+        }
+        for _ in 0..n {
+            let len = take_u32(&mut rest)?;
+            if len > rest.len() {
+                return None;
+            }
+            let (frame, tail) = rest.split_at(len);
+            frames.push(frame);
+            rest = tail;
+        }
+        counts.push(n);
+    }
+    Some((frames, counts))
+}
+
+/// A JS Buffer lent to the engine: kept alive (and unmoved) until the engine drops its bytes.
+pub struct LentBuffer(pub Buffer);
+
+impl AsRef<[u8]> for LentBuffer {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// A Buffer over a received large frame, without copying: the Buffer owns the frame's `Bytes`.
+/// `counted`: V8 is told of the memory, so garbage Buffers are collected as promptly as
+/// V8-allocated ones. A frame shared over inproc is not counted: it is, or may be, a sender's
+/// Buffer that V8 counts already, and counting it again per message makes V8 collect constantly.
+pub fn external(env: &Env, frame: Bytes, counted: bool) -> Result<BufferSlice<'_>> {
+    let len = frame.len();
+    let data = frame.as_ptr().cast_mut();
+    // SAFETY: `frame` moves into the finalize hint, so its bytes stay allocated and in place until
+    // V8 releases the Buffer; Rust never reads this range again, so JS writes to it race nothing.
+    // Over inproc the bytes may be the sender's lent Buffer, in the same JS environment (the
+    // carrier shares only then): two Buffers over one memory, as with zeromq.js.
+    let buffer = unsafe {
+        BufferSlice::from_external(env, data, len, frame, move |env, frame| {
+            if counted {
+                adjust_external_memory(&env, -(frame.len() as i64));
+            }
+            drop(frame);
+        })
+    }?;
+    if counted {
+        adjust_external_memory(env, len as i64);
+    }
+    Ok(buffer)
+}
+
+fn adjust_external_memory(env: &Env, change: i64) {
+    let mut total = 0i64;
+    // SAFETY: a plain napi call on the current env; `total` is an out-parameter.
+    unsafe { napi::sys::napi_adjust_external_memory(env.raw(), change, &mut total) };
 }

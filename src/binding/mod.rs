@@ -2,6 +2,7 @@
 //! engine errors to JS errors; it knows nothing of the wire format.
 mod convert;
 mod errors;
+mod events;
 mod proxy;
 mod socket;
 

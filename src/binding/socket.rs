@@ -1,8 +1,9 @@
 //! Binding layer: the napi class over one engine socket. Hot calls are synchronous (enqueue,
 //! drain a batch); a promise is made only when the caller must wait.
 
-use super::convert::{pack, to_msg, OWN_BUFFER};
+use super::convert::{external, pack, to_msg, unpack_batch, LentBuffer, OWN_BUFFER};
 use super::errors::{promise, type_error, zmq_error};
+use super::events::BindingEvent;
 use crate::engine::outqueue::LEND_MIN;
 use crate::engine::{Msg, Opt, OptionKind, Socket, SocketType, TextOpt};
 use bytes::Bytes;
@@ -167,6 +168,16 @@ impl BindingSocket {
             return Err(type_error("Message must have at least one frame"));
         }
         self.try_send_slices(env, &frames)
+    }
+
+    /// Queues the messages packed in `packed` (`[u32 frames]` then per frame `[u32 len]` and the
+    /// bytes, little-endian, per message) in one call, until one would have to wait: returns how
+    /// many were queued. A malformed batch is a TypeError and queues nothing.
+    #[napi(catch_unwind)]
+    pub fn try_send_packed(&self, packed: &[u8]) -> Result<u32> {
+        let (frames, counts) =
+            unpack_batch(packed).ok_or_else(|| type_error("Malformed message batch"))?;
+        Ok(self.socket.try_send_many(&frames, &counts) as u32)
     }
 
     /// Queues a message whose frames of `lendMin()` bytes or more are sent without a copy: the
@@ -371,77 +382,6 @@ impl BindingSocket {
     pub fn last_endpoint(&self) -> Option<String> {
         self.socket.last_endpoint()
     }
-}
-
-/// A JS Buffer lent to the engine: kept alive (and unmoved) until the engine drops its bytes.
-struct LentBuffer(Buffer);
-
-impl AsRef<[u8]> for LentBuffer {
-    fn as_ref(&self) -> &[u8] {
-        &self.0
-    }
-}
-
-/// One socket event, as the TypeScript `Observer` builds zeromq.js's event objects from it.
-#[napi(object)]
-pub struct BindingEvent {
-    /// zeromq.js's event type (`"connect:retry"`).
-    #[napi(js_name = "type")]
-    pub kind: String,
-    /// The endpoint.
-    pub address: String,
-    /// `connect:retry`: ms until the next attempt.
-    pub interval: Option<f64>,
-    /// `*:error` events: the error's code (`EADDRINUSE`, `ERR_ZMTP_MECHANISM_MISMATCH`).
-    pub error_code: Option<String>,
-    /// `*:error` events: the error's message.
-    pub error_message: Option<String>,
-    /// `*:error` events: the error's errno.
-    pub errno: Option<i32>,
-}
-
-impl From<crate::engine::events::SocketEvent> for BindingEvent {
-    fn from(e: crate::engine::events::SocketEvent) -> Self {
-        BindingEvent {
-            kind: e.kind.name().to_owned(),
-            address: e.address,
-            interval: e.interval.map(|d| d.as_millis() as f64),
-            error_code: e.error.as_ref().map(|err| err.code().to_owned()),
-            error_message: e.error.as_ref().map(|err| err.to_string()),
-            errno: e.error.as_ref().map(|err| err.errno()),
-        }
-    }
-}
-
-/// A Buffer over a received large frame, without copying: the Buffer owns the frame's `Bytes`.
-/// `counted`: V8 is told of the memory, so garbage Buffers are collected as promptly as
-/// V8-allocated ones. A frame shared over inproc is not counted: it is, or may be, a sender's
-/// Buffer that V8 counts already, and counting it again per message makes V8 collect constantly.
-fn external(env: &Env, frame: Bytes, counted: bool) -> Result<BufferSlice<'_>> {
-    let len = frame.len();
-    let data = frame.as_ptr().cast_mut();
-    // SAFETY: `frame` moves into the finalize hint, so its bytes stay allocated and in place until
-    // V8 releases the Buffer; Rust never reads this range again, so JS writes to it race nothing.
-    // Over inproc the bytes may be the sender's lent Buffer, in the same JS environment (the
-    // carrier shares only then): two Buffers over one memory, as with zeromq.js.
-    let buffer = unsafe {
-        BufferSlice::from_external(env, data, len, frame, move |env, frame| {
-            if counted {
-                adjust_external_memory(&env, -(frame.len() as i64));
-            }
-            drop(frame);
-        })
-    }?;
-    if counted {
-        adjust_external_memory(env, len as i64);
-    }
-    Ok(buffer)
-}
-
-fn adjust_external_memory(env: &Env, change: i64) {
-    let mut total = 0i64;
-    // SAFETY: a plain napi call on the current env; `total` is an out-parameter.
-    unsafe { napi::sys::napi_adjust_external_memory(env.raw(), change, &mut total) };
 }
 
 impl Drop for BindingSocket {

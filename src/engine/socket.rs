@@ -190,6 +190,27 @@ impl Socket {
         st.route_send(self.shared.kind, parts)
     }
 
+    /// Queues messages in order under one lock until one would have to wait or fails: returns
+    /// how many were queued. Message `i` is the next `counts[i]` of `frames`. The caller sends
+    /// the first one not queued the usual way, which waits for room or reports its error.
+    pub fn try_send_many(&self, frames: &[&[u8]], counts: &[usize]) -> usize {
+        let mut st = self.shared.lock();
+        if st.closed {
+            return 0;
+        }
+        let mut at = 0;
+        for (queued, &n) in counts.iter().enumerate() {
+            let Some(parts) = frames.get(at..at + n).filter(|p| !p.is_empty()) else {
+                return queued;
+            };
+            if !matches!(st.route_send(self.shared.kind, parts), Ok(true)) {
+                return queued;
+            }
+            at += n;
+        }
+        counts.len()
+    }
+
     /// `try_send_parts`, where the parts that are exactly one of `lent` (large frames the caller
     /// owns as `Bytes`) are queued by reference instead of copied.
     pub fn try_send_lent(&self, parts: &[&[u8]], lent: &[Bytes]) -> Result<bool> {
