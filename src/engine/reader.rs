@@ -19,6 +19,9 @@ const READ_CHUNK: usize = 64 * 1024;
 const MAX_READ_AHEAD: usize = 1 << 20;
 /// Data frames at least this large are read into a buffer of their own.
 const OWN_FRAME: usize = 32 * 1024;
+/// Bytes asked for right after a large frame: the next frame is likely large too, and what a read
+/// takes past its header is copied into the frame's own buffer, so that read stays short.
+const AFTER_LARGE_READ: usize = 8 * 1024;
 
 /// Why a connection ended.
 pub(crate) enum End {
@@ -67,6 +70,7 @@ pub(crate) async fn read_loop<R: AsyncRead + Unpin>(
     let discard = info.recv == RecvRouting::None && !info.publishes();
     let mut parts: Vec<Bytes> = Vec::new();
     let mut batch: Vec<Msg> = Vec::new();
+    let mut after_large = false;
     loop {
         loop {
             match decoder.decode(&mut buf) {
@@ -113,13 +117,19 @@ pub(crate) async fn read_loop<R: AsyncRead + Unpin>(
                         batch.push(std::mem::take(&mut parts));
                     }
                 }
+                after_large = true;
                 continue;
             }
             Ok(None) => {}
             Err(e) => return End::Protocol(e),
         }
         buf.reserve(Decoder::pending_need(&buf).clamp(READ_CHUNK, MAX_READ_AHEAD));
-        match r.read_buf(&mut buf).await {
+        let read = if std::mem::take(&mut after_large) && buf.is_empty() {
+            r.read_buf(&mut (&mut buf).limit(AFTER_LARGE_READ)).await
+        } else {
+            r.read_buf(&mut buf).await
+        };
+        match read {
             Ok(0) => return End::Eof,
             Ok(_) => live.touch(),
             Err(_) => return End::Io,
