@@ -56,33 +56,10 @@ export declare class BindingSocket {
   get kind(): string
   /** Drops a connected endpoint. */
   disconnect(address: string): void
-  /** Queues a one-frame message; false means it must wait (call `sendPending`). */
-  trySend(frame: Uint8Array): boolean
-  /** Queues a multipart message; false means it must wait (call `sendPending`). */
-  trySendParts(frames: Array<Uint8Array>): boolean
-  /**
-   * Queues the messages packed in `packed` (`[u32 frames]` then per frame `[u32 len]` and the
-   * bytes, little-endian, per message) in one call, until one would have to wait: returns how
-   * many were queued. A malformed batch is a TypeError and queues nothing.
-   */
-  trySendPacked(packed: Uint8Array): number
-  /**
-   * Queues a message whose frames of `lendMin()` bytes or more are sent without a copy: the
-   * engine keeps those Buffers until written. False means it must wait (call `sendPending`).
-   */
-  trySendLent(frames: Array<Buffer>): boolean
+  /** The handle the fast functions (`fastFunctions()`) take: this socket's per-message state. */
+  fastHandle(): unknown
   /** Waits for room for the message the last `trySend` could not queue (up to `sendTimeout`). */
   sendPending(): Promise<void>
-  /**
-   * Takes the messages that can be received now: `null` when none, else the packed batch
-   * followed by the separate Buffers of large frames.
-   */
-  readBatch(): Array<Buffer> | null
-  /**
-   * Resolves when a message can be received (rejects with EAGAIN on timeout or close). The
-   * I/O thread settles the promise itself: one thread hop from a message's arrival to JS.
-   */
-  waitReadable(): Promise<void>
   /** Reads an option by its zeromq.js name. */
   getOption(name: string): number | boolean
   /** Reads a text option (`socksProxy`, `interface`, `tcpAcceptFilter`); null when unset. */
@@ -135,6 +112,12 @@ export interface BindingOptionInfo {
   /** Wire names of the socket types that have it (`["ROUTER"]`); empty: every type. */
   only: Array<string>
 }
+
+/**
+ * The per-message functions, each taking a socket's `fastHandle()` first: `trySend`,
+ * `trySendParts`, `trySendLent`, `trySendPacked`, `readBatch`, `waitReadable` and `closed`.
+ */
+export declare function fastFunctions(): Record<string, (...args: unknown[]) => unknown>
 
 /**
  * Registers the exit hook once per JS environment: when it exits (the process, or a worker

@@ -837,6 +837,7 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.BindingProxy = nativeBinding.BindingProxy
 module.exports.BindingSocket = nativeBinding.BindingSocket
+module.exports.fastFunctions = nativeBinding.fastFunctions
 module.exports.installExitHook = nativeBinding.installExitHook
 module.exports.lendMin = nativeBinding.lendMin
 module.exports.optionTable = nativeBinding.optionTable

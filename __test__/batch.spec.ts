@@ -88,9 +88,13 @@ test("errors: a request out of turn stops sendMany (what came before is sent); b
   await t.throwsAsync(s.pull().receiveMany(0), { instanceOf: TypeError })
   // The native batch decoder refuses malformed input (an internal error: the JS layer packs)
   // instead of reading past it.
-  const native = (push as unknown as { _native: { trySendPacked(b: Buffer): number } })._native
-  t.throws(() => native.trySendPacked(Buffer.from([1, 0, 0, 0, 9, 0, 0, 0, 1])), { message: "Malformed message batch" })
-  t.throws(() => native.trySendPacked(Buffer.from([0, 0, 0, 0])), { message: "Malformed message batch" })
+  const handle = (push as unknown as { _h: unknown })._h
+  const { fast } = require("../lib/native.js") as { fast: { trySendPacked(h: unknown, b: Buffer): number } }
+  t.throws(() => fast.trySendPacked(handle, Buffer.from([1, 0, 0, 0, 9, 0, 0, 0, 1])), { message: "Malformed message batch" })
+  t.throws(() => fast.trySendPacked(handle, Buffer.from([0, 0, 0, 0])), { message: "Malformed message batch" })
+  // Anything but a socket's handle is refused before it is read.
+  t.throws(() => fast.trySendPacked({}, Buffer.from([])), { message: "Not a socket handle" })
+  t.throws(() => fast.trySendPacked(handle, "x" as never), { message: "Frame must be a Uint8Array" })
   const pull = s.pull()
   pull.close()
   await t.throwsAsync(pull.receiveMany(), { code: "EBADF" })

@@ -60,7 +60,7 @@ async function sendRuns(socket, msgs, from) {
       end++
     }
     if (end > i) {
-      const queued = socket._native.trySendPacked(pack(msgs.slice(i, end), size))
+      const queued = native.fast.trySendPacked(socket._h, pack(msgs.slice(i, end), size))
       i += queued
       if (i < end) {
         // Full (or failing): this one waits for room, or rejects with its error.

@@ -5,6 +5,7 @@
 "use strict"
 
 const native = require("./native.js")
+const { fast } = native
 const { toFrame, unpack } = require("./frames.js")
 const { zmqError, optionError, BUSY_READING, BUSY_WRITING, BUSY_BINDING, BUSY_PROXIED } = require("./errors.js")
 const { completed, waited } = require("./fair.js")
@@ -46,6 +47,8 @@ class Socket {
     const context = contextOf(options)
     ctx.checkRoom(context)
     this._native = new native.BindingSocket(kind)
+    /** The handle the fast per-message functions take. */
+    this._h = this._native.fastHandle()
     this._type = type
     this._context = context
     this._slot = ctx.addSocket(context, this)
@@ -153,7 +156,7 @@ class Socket {
   }
 
   get closed() {
-    return this._native.closed
+    return fast.closed(this._h)
   }
 
   /** zeromq.js's numeric socket type: Pair 0, Publisher 1, ... XSubscriber 10, Stream 11. */
@@ -277,15 +280,15 @@ function writable(Base) {
   return class extends Base {
     /** Queues one frame: large ones are lent to the engine (kept until written), small ones copied. */
     _sendOne(frame) {
-      return frame.byteLength >= LEND_MIN ? this._native.trySendLent([asBuffer(frame)]) : this._native.trySend(frame)
+      return frame.byteLength >= LEND_MIN ? fast.trySendLent(this._h, [asBuffer(frame)]) : fast.trySend(this._h, frame)
     }
 
     /** Queues a multipart message, lending its large frames. */
     _sendMany(frames) {
       for (const frame of frames) {
-        if (frame.byteLength >= LEND_MIN) return this._native.trySendLent(frames.map(asBuffer))
+        if (frame.byteLength >= LEND_MIN) return fast.trySendLent(this._h, frames.map(asBuffer))
       }
-      return this._native.trySendParts(frames)
+      return fast.trySendParts(this._h, frames)
     }
 
     /**
@@ -339,7 +342,7 @@ function readable(Base) {
     }
 
     _fill() {
-      const batch = this._native.readBatch()
+      const batch = fast.readBatch(this._h)
       if (batch === null) return false
       if (this._head >= this._queue.length) {
         this._queue = []
@@ -378,7 +381,7 @@ function readable(Base) {
     async _wait() {
       try {
         for (;;) {
-          await this._native.waitReadable()
+          await fast.waitReadable(this._h)
           if (this._queue === undefined) throw zmqError("EAGAIN", "Operation was not possible or timed out")
           if (this._fill()) return waited(this, this._take())
         }

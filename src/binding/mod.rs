@@ -3,9 +3,12 @@
 mod convert;
 mod errors;
 mod events;
+mod fast;
+mod hot;
 mod proxy;
 mod socket;
 
+pub use fast::fast_functions;
 pub use proxy::BindingProxy;
 pub use socket::BindingSocket;
 

@@ -1,29 +1,20 @@
 //! Binding layer: the napi class over one engine socket. Hot calls are synchronous (enqueue,
 //! drain a batch); a promise is made only when the caller must wait.
 
-use super::convert::{external, pack, to_msg, unpack_batch, LentBuffer, OWN_BUFFER};
 use super::errors::{promise, type_error, zmq_error};
 use super::events::BindingEvent;
-use crate::engine::outqueue::LEND_MIN;
-use crate::engine::{Msg, Opt, OptionKind, Socket, SocketType, TextOpt};
-use bytes::Bytes;
+use super::hot::Hot;
+use crate::engine::{Opt, OptionKind, Socket, SocketType, TextOpt};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use std::sync::Mutex;
-
-/// Most messages moved to JS per batch.
-const BATCH_MSGS: usize = 1024;
-/// Inline bytes after which a batch stops growing (bounds what one retained slice keeps alive).
-const BATCH_BYTES: usize = 32 * 1024;
-/// Bytes of separately-buffered large frames after which a batch stops growing.
-const BATCH_SEPARATE_BYTES: usize = 4 << 20;
+use std::sync::Arc;
 
 /// A native socket. The TypeScript classes (`Push`, `Pull`, ...) wrap it; it is not used directly.
 #[napi]
 pub struct BindingSocket {
     pub(crate) socket: Socket,
-    /// A message `trySend` could not queue, kept for the following `sendPending`.
-    pending: Mutex<Option<Msg>>,
+    /// The per-message calls' state, shared with the handle `fastHandle` gives (see `fast.rs`).
+    hot: Arc<Hot>,
 }
 
 fn kind_from_name(name: &str) -> Result<SocketType> {
@@ -46,8 +37,8 @@ impl BindingSocket {
         let socket = Socket::in_group(kind_from_name(&kind)?, group)
             .map_err(|e| zmq_error(&env, &e, None))?;
         Ok(Self {
+            hot: Arc::new(Hot::new(socket.clone())),
             socket,
-            pending: Mutex::new(None),
         })
     }
 
@@ -155,133 +146,19 @@ impl BindingSocket {
             .map_err(|e| zmq_error(env, &e, Some(&address)))
     }
 
-    /// Queues a one-frame message; false means it must wait (call `sendPending`).
-    #[napi(catch_unwind)]
-    pub fn try_send(&self, env: &Env, frame: &[u8]) -> Result<bool> {
-        self.try_send_slices(env, &[frame])
-    }
-
-    /// Queues a multipart message; false means it must wait (call `sendPending`).
-    #[napi(catch_unwind)]
-    pub fn try_send_parts(&self, env: &Env, frames: Vec<&[u8]>) -> Result<bool> {
-        if frames.is_empty() {
-            return Err(type_error("Message must have at least one frame"));
-        }
-        self.try_send_slices(env, &frames)
-    }
-
-    /// Queues the messages packed in `packed` (`[u32 frames]` then per frame `[u32 len]` and the
-    /// bytes, little-endian, per message) in one call, until one would have to wait: returns how
-    /// many were queued. A malformed batch is a TypeError and queues nothing.
-    #[napi(catch_unwind)]
-    pub fn try_send_packed(&self, packed: &[u8]) -> Result<u32> {
-        let (frames, counts) =
-            unpack_batch(packed).ok_or_else(|| type_error("Malformed message batch"))?;
-        Ok(self.socket.try_send_many(&frames, &counts) as u32)
-    }
-
-    /// Queues a message whose frames of `lendMin()` bytes or more are sent without a copy: the
-    /// engine keeps those Buffers until written. False means it must wait (call `sendPending`).
-    #[napi(catch_unwind)]
-    pub fn try_send_lent(&self, env: &Env, frames: Vec<Buffer>) -> Result<bool> {
-        if frames.is_empty() {
-            return Err(type_error("Message must have at least one frame"));
-        }
-        // Every frame as Bytes: the large ones own their Buffer, the small ones are copied.
-        let msg: Msg = frames
-            .into_iter()
-            .map(|frame| {
-                if frame.len() >= LEND_MIN {
-                    Bytes::from_owner(LentBuffer(frame))
-                } else {
-                    Bytes::copy_from_slice(&frame)
-                }
-            })
-            .collect();
-        let parts: Vec<&[u8]> = msg.iter().map(|f| &f[..]).collect();
-        let queued = self
-            .socket
-            .try_send_lent(&parts, &msg)
-            .map_err(|e| zmq_error(env, &e, None))?;
-        drop(parts);
-        if !queued {
-            *self.pending.lock().unwrap_or_else(|e| e.into_inner()) = Some(msg);
-        }
-        Ok(queued)
-    }
-
-    fn try_send_slices(&self, env: &Env, frames: &[&[u8]]) -> Result<bool> {
-        let queued = self
-            .socket
-            .try_send_parts(frames)
-            .map_err(|e| zmq_error(env, &e, None))?;
-        if queued {
-            return Ok(true);
-        }
-        // Only a message that must wait is copied into an owned message, for `sendPending`.
-        *self.pending.lock().unwrap_or_else(|e| e.into_inner()) = Some(to_msg(frames));
-        Ok(false)
+    /// The handle the fast functions (`fastFunctions()`) take: this socket's per-message state.
+    #[napi(catch_unwind, ts_return_type = "unknown")]
+    pub fn fast_handle<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
+        super::fast::handle(env, self.hot.clone())
     }
 
     /// Waits for room for the message the last `trySend` could not queue (up to `sendTimeout`).
     #[napi(catch_unwind, ts_return_type = "Promise<void>")]
     pub fn send_pending<'env>(&self, env: &'env Env) -> Result<Object<'env>> {
-        let msg = self
-            .pending
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
+        let msg = self.hot.take_pending();
         let msg = msg.ok_or_else(|| type_error("No message is pending"))?;
         let (deferred, promise) = env.create_deferred()?;
         self.socket.send_wait_then(msg, move |outcome| {
-            deferred.resolve(move |env| outcome.map_err(|e| zmq_error(&env, &e, None)))
-        });
-        Ok(promise)
-    }
-
-    /// Takes the messages that can be received now: `null` when none, else the packed batch
-    /// followed by the separate Buffers of large frames.
-    #[napi(catch_unwind)]
-    pub fn read_batch<'env>(&self, env: &'env Env) -> Result<Option<Vec<BufferSlice<'env>>>> {
-        let mut msgs = Vec::new();
-        // The size from which each message's frames travel in Buffers of their own.
-        let mut own_from = Vec::new();
-        // Inline bytes share one Buffer (and keep it alive together); large frames travel in
-        // Buffers of their own, so they only count toward a looser cap.
-        let (mut inline, mut separate) = (0, 0);
-        self.socket
-            .recv_batch_until(&mut msgs, BATCH_MSGS, |msg, shared| {
-                // A shared frame may be the sender's own Buffer: it is handed over, not copied.
-                let own = if shared { LEND_MIN } else { OWN_BUFFER };
-                own_from.push(own);
-                for frame in msg {
-                    if frame.len() < own {
-                        inline += frame.len();
-                    } else {
-                        separate += frame.len();
-                    }
-                }
-                inline >= BATCH_BYTES || separate >= BATCH_SEPARATE_BYTES
-            })
-            .map_err(|e| zmq_error(env, &e, None))?;
-        if msgs.is_empty() {
-            return Ok(None);
-        }
-        let (packed, separate) = pack(env, &msgs, &own_from)?;
-        let mut out = Vec::with_capacity(1 + separate.len());
-        out.push(packed);
-        for (frame, shared) in separate {
-            out.push(external(env, frame, !shared)?);
-        }
-        Ok(Some(out))
-    }
-
-    /// Resolves when a message can be received (rejects with EAGAIN on timeout or close). The
-    /// I/O thread settles the promise itself: one thread hop from a message's arrival to JS.
-    #[napi(catch_unwind, ts_return_type = "Promise<void>")]
-    pub fn wait_readable<'env>(&self, env: &'env Env) -> Result<Object<'env>> {
-        let (deferred, promise) = env.create_deferred()?;
-        self.socket.recv_wait_then(move |outcome| {
             deferred.resolve(move |env| outcome.map_err(|e| zmq_error(&env, &e, None)))
         });
         Ok(promise)
