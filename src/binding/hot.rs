@@ -5,6 +5,7 @@
 
 use super::convert::{external, pack, to_msg, unpack_batch, LentBuffer, OWN_BUFFER};
 use super::errors::{type_error, zmq_error};
+use super::settle::promise_and_settler;
 use crate::engine::outqueue::LEND_MIN;
 use crate::engine::{Msg, Socket};
 use bytes::Bytes;
@@ -108,10 +109,9 @@ impl Hot {
     /// A promise that resolves when a message can be received (rejects with EAGAIN on timeout
     /// or close). The I/O thread settles it itself: one thread hop from arrival to JS.
     pub fn wait_readable<'env>(&self, env: &'env Env) -> Result<Object<'env>> {
-        let (deferred, promise) = env.create_deferred()?;
-        self.socket.recv_wait_then(move |outcome| {
-            deferred.resolve(move |env| outcome.map_err(|e| zmq_error(&env, &e, None)))
-        });
+        let (promise, settler) = promise_and_settler(env)?;
+        self.socket
+            .recv_wait_then(move |outcome| settler.settle(outcome));
         Ok(promise)
     }
 

@@ -6,6 +6,7 @@ mod events;
 mod fast;
 mod hot;
 mod proxy;
+mod settle;
 mod socket;
 
 pub use fast::fast_functions;

@@ -4,6 +4,7 @@
 use super::errors::{promise, type_error, zmq_error};
 use super::events::BindingEvent;
 use super::hot::Hot;
+use super::settle::promise_and_settler;
 use crate::engine::{Opt, OptionKind, Socket, SocketType, TextOpt};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -125,10 +126,9 @@ impl BindingSocket {
     /// Resolves once an event is waiting or the socket is closed.
     #[napi(catch_unwind, ts_return_type = "Promise<void>")]
     pub fn wait_events<'env>(&self, env: &'env Env) -> Result<Object<'env>> {
-        let (deferred, promise) = env.create_deferred()?;
-        self.socket.events_wait_then(move |outcome| {
-            deferred.resolve(move |env| outcome.map_err(|e| zmq_error(&env, &e, None)))
-        });
+        let (promise, settler) = promise_and_settler(env)?;
+        self.socket
+            .events_wait_then(move |outcome| settler.settle(outcome));
         Ok(promise)
     }
 
@@ -157,10 +157,9 @@ impl BindingSocket {
     pub fn send_pending<'env>(&self, env: &'env Env) -> Result<Object<'env>> {
         let msg = self.hot.take_pending();
         let msg = msg.ok_or_else(|| type_error("No message is pending"))?;
-        let (deferred, promise) = env.create_deferred()?;
-        self.socket.send_wait_then(msg, move |outcome| {
-            deferred.resolve(move |env| outcome.map_err(|e| zmq_error(&env, &e, None)))
-        });
+        let (promise, settler) = promise_and_settler(env)?;
+        self.socket
+            .send_wait_then(msg, move |outcome| settler.settle(outcome));
         Ok(promise)
     }
 
