@@ -80,7 +80,11 @@ test("a push reconnects after the bound pull restarts", async (t) => {
   push.connect(ep)
   await push.send("before")
   t.deepEqual(texts(await within(receiveN(first, 1), 5000, "before")), [["before"]])
+  // A message sent before the push notices the old connection is gone can go into it and be
+  // lost (as with libzmq): send once the disconnect is known.
+  const disconnected = new Promise((resolve) => push.events.on("disconnect", resolve))
   first.close()
+  await within(disconnected, 5000, "the disconnect")
   const second = s.pull()
   await second.bind(ep)
   await push.send("after")

@@ -1,7 +1,7 @@
 // Side-by-side benchmark of zeromq-rs and zeromq.js (npm `zeromq`, libzmq): push→pull throughput,
 // CPU per message and peak RSS, in one process and across two, over tcp and ipc (and inproc, in
 // one process), plus zeromq-rs's batch API (sendMany/receiveMany) against zeromq.js's per-message
-// loop for small messages in one process. Runs alternate
+// loop for small messages in one process, and DEALER→ROUTER at 256 B over tcp. Runs alternate
 // between the libraries; each run is a fresh process. Prints a table; writes benchmark/results.json.
 // `npm run bench` (add `-- --quick` for one round of fewer messages; BENCH_SIZE=256,
 // BENCH_MODE=one|two and BENCH_TRANSPORT=tcp|ipc|inproc pick cases).
@@ -25,7 +25,13 @@ const SIZES: [number, number][] = [
 const TRANSPORTS = (["tcp", "ipc", "inproc"] as const).filter(
   (t) => !process.env.BENCH_TRANSPORT || t === process.env.BENCH_TRANSPORT,
 )
-const MODES = (["one process", "two processes", "one process, batch API"] as const).filter(
+const MODES = ([
+  "one process",
+  "two processes",
+  "one process, batch API",
+  "one process, dealer→router",
+  "two processes, dealer→router",
+] as const).filter(
   (m) => !process.env.BENCH_MODE || m.startsWith(process.env.BENCH_MODE),
 )
 
@@ -52,11 +58,14 @@ function startPeer(args: string[], onLine: (line: Record<string, unknown>) => vo
 
 /** The batch rows: zeromq-rs with sendMany/receiveMany against zeromq.js's send/receive loop. */
 const BATCH_MODE = "one process, batch API"
+/** The dealer→router rows: a DEALER sending to a ROUTER (which receives [id, message]). */
+const DEALER_MODES = ["one process, dealer→router", "two processes, dealer→router"]
 
 async function runOne(lib: LibName, mode: string, transport: string, size: number, count: number): Promise<Sample> {
   // Read by the peer process (inherits the environment): zeromq.js has no batch API.
   process.env.BENCH_BATCH = mode === BATCH_MODE && lib === "zeromq-rs" ? "1" : "0"
-  if (mode === "one process" || mode === BATCH_MODE) {
+  process.env.BENCH_PATTERN = DEALER_MODES.includes(mode) ? "dealer-router" : ""
+  if (mode.startsWith("one process")) {
     let result: Record<string, number> = {}
     const p = startPeer(["both", lib, address(transport), String(size), String(count)], (l) => (result = l as never))
     await p.exited
@@ -84,10 +93,13 @@ async function main(): Promise<void> {
   for (const mode of MODES) {
     for (const transport of TRANSPORTS) {
       // inproc joins sockets of one process only.
-      if (transport === "inproc" && mode === "two processes") continue
+      if (transport === "inproc" && mode.startsWith("two processes")) continue
+      // The dealer→router rows are the issue's 256 B over tcp.
+      if (DEALER_MODES.includes(mode) && transport !== "tcp") continue
       for (const [size, count] of SIZES) {
         // The batch API is for many small messages.
         if (mode === BATCH_MODE && size > 256) continue
+        if (DEALER_MODES.includes(mode) && size !== 256) continue
         const samples: Record<LibName, Sample[]> = { "zeromq-rs": [], "zeromq.js": [] }
         for (let round = 0; round < ROUNDS; round++) {
           for (const lib of round % 2 === 0 ? LIBS : [...LIBS].reverse()) {

@@ -1,18 +1,23 @@
 // One benchmark process. Modes: "both" (push and pull in this process), "recv" (bind a PULL,
 // print the endpoint, receive), "send" (connect a PUSH and send). Prints one JSON line of results.
 // Both libraries expose the same zeromq.js v6 API, so one code path measures either. With
-// BENCH_BATCH=1 (zeromq-rs only) it sends with sendMany and receives with receiveMany instead.
+// BENCH_BATCH=1 (zeromq-rs only) it sends with sendMany and receives with receiveMany instead;
+// with BENCH_PATTERN=dealer-router a DEALER sends to a ROUTER instead of PUSH to PULL.
 
+type Sender = new () => { bind(a: string): Promise<void>; connect(a: string): void; send(m: Buffer): Promise<void>; sendMany?(m: Buffer[]): Promise<void>; close(): void; lastEndpoint: string | null; linger: number }
+type Receiver = new () => { bind(a: string): Promise<void>; connect(a: string): void; receive(): Promise<Buffer[]>; receiveMany?(max?: number): Promise<Buffer[][]>; close(): void; lastEndpoint: string | null }
 interface Lib {
-  Push: new () => { bind(a: string): Promise<void>; connect(a: string): void; send(m: Buffer): Promise<void>; sendMany?(m: Buffer[]): Promise<void>; close(): void; lastEndpoint: string | null; linger: number }
-  Pull: new () => { bind(a: string): Promise<void>; connect(a: string): void; receive(): Promise<Buffer[]>; receiveMany?(max?: number): Promise<Buffer[][]>; close(): void; lastEndpoint: string | null }
+  Push: Sender
+  Pull: Receiver
 }
 
 const [mode, libName, address, sizeText, countText] = process.argv.slice(2)
 const size = Number(sizeText)
 const count = Number(countText)
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const lib: Lib = libName === "zeromq-rs" ? require("..") : require("zeromq")
+const module_ = libName === "zeromq-rs" ? require("..") : require("zeromq")
+const dealerRouter = process.env.BENCH_PATTERN === "dealer-router"
+const lib: Lib = dealerRouter ? { Push: module_.Dealer, Pull: module_.Router } : module_
 
 function report(extra: Record<string, number | string>): void {
   const usage = process.resourceUsage()

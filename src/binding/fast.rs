@@ -103,8 +103,12 @@ unsafe fn bytes_of<'a>(env: sys::napi_env, value: sys::napi_value) -> Result<&'a
     }
 }
 
-/// The elements of an array argument.
-unsafe fn elements_of(env: sys::napi_env, value: sys::napi_value) -> Result<Vec<sys::napi_value>> {
+/// Each element of an array argument, converted by `f`.
+unsafe fn map_elements<T>(
+    env: sys::napi_env,
+    value: sys::napi_value,
+    f: impl Fn(sys::napi_value) -> Result<T>,
+) -> Result<Vec<T>> {
     // SAFETY: Node-API calls on the current env.
     unsafe {
         let mut is_array = false;
@@ -118,7 +122,7 @@ unsafe fn elements_of(env: sys::napi_env, value: sys::napi_value) -> Result<Vec<
         for i in 0..len {
             let mut element = null_mut();
             check_status!(sys::napi_get_element(env, value, i, &mut element))?;
-            out.push(element);
+            out.push(f(element)?);
         }
         Ok(out)
     }
@@ -196,10 +200,7 @@ unsafe extern "C" fn try_send_parts(
     // SAFETY: called by V8 with a live env and callback info.
     unsafe {
         enter::<1>(env, info, |env, hot, [frames]| {
-            let frames = elements_of(env.raw(), frames)?
-                .into_iter()
-                .map(|f| bytes_of(env.raw(), f))
-                .collect::<Result<Vec<_>>>()?;
+            let frames = map_elements(env.raw(), frames, |f| bytes_of(env.raw(), f))?;
             boolean(env, hot.try_send_slices(env, &frames)?)
         })
     }
@@ -213,10 +214,8 @@ unsafe extern "C" fn try_send_lent(
     // SAFETY: called by V8 with a live env and callback info.
     unsafe {
         enter::<1>(env, info, |env, hot, [frames]| {
-            let frames = elements_of(env.raw(), frames)?
-                .into_iter()
-                .map(|f| Buffer::from_napi_value(env.raw(), f))
-                .collect::<Result<Vec<_>>>()?;
+            let frames =
+                map_elements(env.raw(), frames, |f| Buffer::from_napi_value(env.raw(), f))?;
             boolean(env, hot.try_send_lent(env, frames)?)
         })
     }

@@ -78,11 +78,49 @@ pub(crate) enum Served {
     Incompatible,
 }
 
+/// Gives a peer whose handshake completed its pipe (with the probe, when `probe`), guarded for
+/// the rest of the connection. `None`: refused (a PAIR's second peer, a ROUTER id in use) or the
+/// socket closed meanwhile; the connection just ends.
+pub(crate) fn attach(shared: &Arc<Shared>, arrival: Arrival, probe: bool) -> Option<PipeGuard> {
+    let mut st = shared.lock();
+    if arrival.pipe.is_none() && st.closed {
+        return None;
+    }
+    let persistent = arrival.pipe.is_some();
+    let id = st.attach_peer(shared.kind, arrival)?;
+    if probe {
+        // An empty message, ahead of anything queued (RFC 28's ZMQ_PROBE_ROUTER).
+        if let Some(p) = st.pipes.get_mut(id) {
+            p.send_ahead(vec![Bytes::new()]);
+        }
+    }
+    st.wake_sender();
+    Some(PipeGuard {
+        shared: shared.clone(),
+        id,
+        persistent,
+    })
+}
+
+/// Records a failed handshake as a `handshake:error:protocol` event.
+pub(crate) fn report_protocol_error(shared: &Shared, address: &str, e: &ProtocolError) {
+    let error = EngineError::Protocol {
+        code: e.zmtp_code(),
+        message: e.to_string(),
+    };
+    shared.lock().emit_with(
+        EventKind::HandshakeErrorProtocol,
+        address,
+        None,
+        Some(error),
+    );
+}
+
 /// Detaches (connect side) or removes (accepted, or `immediate`) the pipe however the task ends.
 pub(crate) struct PipeGuard {
-    pub(crate) shared: Arc<Shared>,
+    shared: Arc<Shared>,
     pub(crate) id: PipeId,
-    pub(crate) persistent: bool,
+    persistent: bool,
 }
 
 impl Drop for PipeGuard {
@@ -139,16 +177,7 @@ where
         Ok(done) => done,
         Err(HandshakeError::Protocol(e)) => {
             warn(&format!("handshake failed, dropping the connection: {e}"));
-            let error = EngineError::Protocol {
-                code: e.zmtp_code(),
-                message: e.to_string(),
-            };
-            shared.lock().emit_with(
-                EventKind::HandshakeErrorProtocol,
-                &address,
-                None,
-                Some(error),
-            );
+            report_protocol_error(&shared, &address, &e);
             // A peer of the wrong type will not change: no point in reconnecting to it.
             return if matches!(e, ProtocolError::Incompatible(_)) {
                 Served::Incompatible
@@ -164,34 +193,15 @@ where
             return Served::Failed;
         }
     };
-    let guard = {
-        let mut st = shared.lock();
-        if pipe.is_none() && st.closed {
-            return Served::Handshaken;
-        }
-        let arrival = Arrival {
-            pipe,
-            announced: &peer.identity,
-            given,
-            minor: peer.minor,
-            carrier: None,
-        };
-        // Refused (a PAIR's second peer, a ROUTER id in use): the connection just ends.
-        let Some(id) = st.attach_peer(shared.kind, arrival) else {
-            return Served::Handshaken;
-        };
-        if probe {
-            // An empty message, ahead of anything queued (RFC 28's ZMQ_PROBE_ROUTER).
-            if let Some(p) = st.pipes.get_mut(id) {
-                p.send_ahead(vec![Bytes::new()]);
-            }
-        }
-        st.wake_sender();
-        PipeGuard {
-            shared: shared.clone(),
-            id,
-            persistent: pipe.is_some(),
-        }
+    let arrival = Arrival {
+        pipe,
+        announced: &peer.identity,
+        given,
+        minor: peer.minor,
+        carrier: None,
+    };
+    let Some(guard) = attach(&shared, arrival, probe) else {
+        return Served::Handshaken;
     };
     shared.lock().emit(EventKind::Handshake, &address);
     let live = Liveness::new();

@@ -6,9 +6,8 @@
 
 use super::carrier::{Carrier, OutCarrier};
 use super::codec::ProtocolError;
-use super::connection::{PipeGuard, Served};
+use super::connection::{attach, report_protocol_error, Served};
 use super::dispatch::Arrival;
-use super::error::EngineError;
 use super::events::EventKind;
 use super::inproc::{Hello, InprocLink};
 use super::kind::RecvRouting;
@@ -57,43 +56,19 @@ pub(crate) async fn serve_inproc(
     };
     if !kind.accepts(peer.kind) {
         let e = ProtocolError::Incompatible(peer.kind.info().name.to_owned());
-        let error = EngineError::Protocol {
-            code: e.zmtp_code(),
-            message: e.to_string(),
-        };
-        shared.lock().emit_with(
-            EventKind::HandshakeErrorProtocol,
-            &address,
-            None,
-            Some(error),
-        );
+        report_protocol_error(&shared, &address, &e);
         return Served::Incompatible;
     }
-    let guard = {
-        let mut st = shared.lock();
-        if pipe.is_none() && st.closed {
-            return Served::Handshaken;
-        }
-        let arrival = Arrival {
-            pipe,
-            announced: &peer.identity,
-            given,
-            // Subscriptions go as messages, as to a ZMTP 3.0 peer.
-            minor: 0,
-            carrier: fresh,
-        };
-        let Some(id) = st.attach_peer(kind, arrival) else {
-            return Served::Handshaken;
-        };
-        if let Some(p) = st.pipes.get_mut(id).filter(|_| probe) {
-            p.send_ahead(vec![Bytes::new()]);
-        }
-        st.wake_sender();
-        PipeGuard {
-            shared: shared.clone(),
-            id,
-            persistent: pipe.is_some(),
-        }
+    let arrival = Arrival {
+        pipe,
+        announced: &peer.identity,
+        given,
+        // Subscriptions go as messages, as to a ZMTP 3.0 peer.
+        minor: 0,
+        carrier: fresh,
+    };
+    let Some(guard) = attach(&shared, arrival, probe) else {
+        return Served::Handshaken;
     };
     shared.lock().emit(EventKind::Handshake, &address);
     let end = read_carrier(&shared, guard.id, &peer.carrier).await;
