@@ -52,7 +52,8 @@ pub(crate) async fn serve(
     if let Err(e) = stream.tune(&tuning) {
         warn(&format!("cannot apply socket options to a connection: {e}"));
     }
-    match stream {
+    let rt = shared.rt;
+    let served = match stream {
         Stream::Tcp(s) => {
             let (r, w) = s.into_split();
             serve_halves(shared, r, w, (pipe, given), address, as_server).await
@@ -64,7 +65,9 @@ pub(crate) async fn serve(
         Stream::Inproc(link) => {
             super::inproc_conn::serve_inproc(shared, link, (pipe, given), address).await
         }
-    }
+    };
+    super::trim::connection_ended(rt);
+    served
 }
 
 /// How serving a connection went.

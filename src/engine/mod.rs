@@ -31,6 +31,7 @@ mod test_util;
 mod text_options;
 pub mod transport;
 pub mod trie;
+mod trim;
 
 pub use error::{EngineError, Result};
 pub use kind::SocketType;
