@@ -1,4 +1,5 @@
-// Side-by-side benchmark of zeromq-rs and zeromq.js (npm `zeromq`, libzmq): push→pull throughput,
+// Side-by-side benchmark of zeromq-rs, zeromq.js (npm `zeromq`, libzmq) and, when installed, pyzmq
+// (benchmark/pyzmq-peer.py): push→pull throughput,
 // CPU per message and peak RSS, in one process and across two, over tcp and ipc (and inproc, in
 // one process), plus zeromq-rs's batch API (sendMany/receiveMany) against zeromq.js's per-message
 // loop for small messages in one process, and DEALER→ROUTER at 256 B over tcp. Runs alternate
@@ -8,10 +9,13 @@
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { startPeer as startScript } from "./spawn-peer"
+import { spawnSync } from "node:child_process"
+import { startPeer as startScript, startPython } from "./spawn-peer"
 
-const LIBS = ["zeromq-rs", "zeromq.js"] as const
-type LibName = (typeof LIBS)[number]
+/** pyzmq (libzmq 4.3 from pip) joins the run when `python3 -c "import zmq"` works. */
+const HAVE_PYZMQ = spawnSync("python3", ["-c", "import zmq"]).status === 0
+const LIBS = (["zeromq-rs", "zeromq.js", "pyzmq"] as const).filter((l) => l !== "pyzmq" || HAVE_PYZMQ)
+type LibName = "zeromq-rs" | "zeromq.js" | "pyzmq"
 const quick = process.argv.includes("--quick")
 const ROUNDS = quick ? 1 : 3
 const SIZES: [number, number][] = [
@@ -51,8 +55,11 @@ function address(transport: string): string {
   return `ipc://${path.join(os.tmpdir(), `zmqrs-bench-${process.pid}-${ipcCounter}.sock`)}`
 }
 
-/** Starts a peer process; resolves each JSON line it prints through `onLine`. */
+const pyPeer = path.join(__dirname, "pyzmq-peer.py")
+
+/** Starts a peer process of `lib` for `args` ([mode, lib, address, size, count]); resolves each JSON line it prints through `onLine`. */
 function startPeer(args: string[], onLine: (line: Record<string, unknown>) => void) {
+  if (args[1] === "pyzmq") return startPython(pyPeer, [args[0], ...args.slice(2)], onLine)
   return startScript(peer, args, onLine)
 }
 
@@ -100,7 +107,7 @@ async function main(): Promise<void> {
         // The batch API is for many small messages.
         if (mode === BATCH_MODE && size > 256) continue
         if (DEALER_MODES.includes(mode) && size !== 256) continue
-        const samples: Record<LibName, Sample[]> = { "zeromq-rs": [], "zeromq.js": [] }
+        const samples: Record<LibName, Sample[]> = { "zeromq-rs": [], "zeromq.js": [], pyzmq: [] }
         for (let round = 0; round < ROUNDS; round++) {
           for (const lib of round % 2 === 0 ? LIBS : [...LIBS].reverse()) {
             samples[lib].push(await runOne(lib, mode, transport, size, count))
@@ -113,6 +120,7 @@ async function main(): Promise<void> {
           size,
           ours: { msgsPerSec: m("zeromq-rs", "msgsPerSec"), cpuUsPerMsg: m("zeromq-rs", "cpuUsPerMsg"), rssMiB: m("zeromq-rs", "rssMiB") },
           zeromqjs: { msgsPerSec: m("zeromq.js", "msgsPerSec"), cpuUsPerMsg: m("zeromq.js", "cpuUsPerMsg"), rssMiB: m("zeromq.js", "rssMiB") },
+          pyzmq: HAVE_PYZMQ ? { msgsPerSec: m("pyzmq", "msgsPerSec"), cpuUsPerMsg: m("pyzmq", "cpuUsPerMsg"), rssMiB: m("pyzmq", "rssMiB") } : undefined,
         }
         rows.push(row)
         printRow(row)
@@ -132,20 +140,26 @@ async function main(): Promise<void> {
 }
 
 let headerPrinted = false
-function printRow(row: { mode: string; transport: string; size: number; ours: Sample; zeromqjs: Sample }): void {
+function printRow(row: { mode: string; transport: string; size: number; ours: Sample; zeromqjs: Sample; pyzmq?: Sample }): void {
+  const py = row.pyzmq
   if (!headerPrinted) {
-    console.log("| mode | transport | size | zeromq-rs msg/s | zeromq.js msg/s | ratio | CPU µs/msg (rs / js) | CPU ratio | peak RSS MiB (rs / js) |")
-    console.log("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    console.log(
+      "| mode | transport | size | zeromq-rs msg/s | zeromq.js msg/s | ratio |" +
+        (py ? " pyzmq msg/s | rs / pyzmq |" : "") +
+        ` CPU µs/msg (rs / js${py ? " / py" : ""}) | CPU ratio (rs / js) | peak RSS MiB (rs / js${py ? " / py" : ""}) |`,
+    )
+    console.log(`|---|---|---:|---:|---:|---:|${py ? "---:|---:|" : ""}---:|---:|---:|`)
     headerPrinted = true
   }
   const k = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : `${Math.round(n / 1e3)}k`)
   const sizeText = row.size >= 1024 ? `${row.size / 1024} KiB` : `${row.size} B`
+  const cpus = [row.ours, row.zeromqjs, ...(py ? [py] : [])].map((x) => x.cpuUsPerMsg.toFixed(2)).join(" / ")
+  const rss = [row.ours, row.zeromqjs, ...(py ? [py] : [])].map((x) => x.rssMiB.toFixed(0)).join(" / ")
   console.log(
     `| ${row.mode} | ${row.transport} | ${sizeText} | ${k(row.ours.msgsPerSec)} | ${k(row.zeromqjs.msgsPerSec)} | ` +
       `${(row.ours.msgsPerSec / row.zeromqjs.msgsPerSec).toFixed(2)}× | ` +
-      `${row.ours.cpuUsPerMsg.toFixed(2)} / ${row.zeromqjs.cpuUsPerMsg.toFixed(2)} | ` +
-      `${(row.ours.cpuUsPerMsg / row.zeromqjs.cpuUsPerMsg).toFixed(2)} | ` +
-      `${row.ours.rssMiB.toFixed(0)} / ${row.zeromqjs.rssMiB.toFixed(0)} |`,
+      (py ? `${k(py.msgsPerSec)} | ${(row.ours.msgsPerSec / py.msgsPerSec).toFixed(2)}× | ` : "") +
+      `${cpus} | ${(row.ours.cpuUsPerMsg / row.zeromqjs.cpuUsPerMsg).toFixed(2)} | ${rss} |`,
   )
 }
 

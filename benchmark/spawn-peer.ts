@@ -4,7 +4,16 @@ import { spawn } from "node:child_process"
 
 /** Starts `script` with `args`; stdin stays open so the caller can signal the peer. */
 export function startPeer(script: string, args: string[], onLine: (line: Record<string, unknown>) => void) {
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+  return startCommand(process.execPath, ["--import", "tsx", script, ...args], onLine)
+}
+
+/** Starts a Python `script` (a pyzmq peer) the same way. */
+export function startPython(script: string, args: string[], onLine: (line: Record<string, unknown>) => void) {
+  return startCommand("python3", [script, ...args], onLine)
+}
+
+function startCommand(command: string, args: string[], onLine: (line: Record<string, unknown>) => void) {
+  const child = spawn(command, args, {
     cwd: __dirname,
     stdio: ["pipe", "pipe", "inherit"],
   })
