@@ -55,12 +55,24 @@ pub(crate) async fn serve(
     let rt = shared.rt;
     let served = match stream {
         Stream::Tcp(s) => {
+            let direct = socket2::SockRef::from(&s).try_clone().ok();
             let (r, w) = s.into_split();
-            serve_halves(shared, r, w, (pipe, given), address, as_server).await
+            let link = Link {
+                pipe,
+                given,
+                direct,
+            };
+            serve_halves(shared, r, w, link, address, as_server).await
         }
         Stream::Unix(s) => {
+            let direct = socket2::SockRef::from(&s).try_clone().ok();
             let (r, w) = s.into_split();
-            serve_halves(shared, r, w, (pipe, given), address, as_server).await
+            let link = Link {
+                pipe,
+                given,
+                direct,
+            };
+            serve_halves(shared, r, w, link, address, as_server).await
         }
         Stream::Inproc(link) => {
             super::inproc_conn::serve_inproc(shared, link, (pipe, given), address).await
@@ -133,11 +145,23 @@ impl Drop for PipeGuard {
     }
 }
 
+/// What a stream connection attaches with: the connect side's lasting pipe, the routing id
+/// `connect` gave the peer, and a duplicate of the socket for `Pipe::queue`'s direct writes.
+struct Link {
+    pipe: Option<PipeId>,
+    given: Option<Bytes>,
+    direct: Option<socket2::Socket>,
+}
+
 async fn serve_halves<R, W>(
     shared: Arc<Shared>,
     mut r: R,
     mut w: W,
-    (pipe, given): (Option<PipeId>, Option<Bytes>),
+    Link {
+        pipe,
+        given,
+        direct,
+    }: Link,
     address: Arc<str>,
     as_server: bool,
 ) -> Served
@@ -206,6 +230,12 @@ where
     let Some(guard) = attach(&shared, arrival, probe) else {
         return Served::Handshaken;
     };
+    {
+        let mut st = shared.lock();
+        if let Some(p) = st.pipes.get_mut(guard.id) {
+            p.set_direct(direct);
+        }
+    }
     shared.lock().emit(EventKind::Handshake, &address);
     let live = Liveness::new();
     let beat = Heartbeat::from_options(&shared.lock().opts);
@@ -291,6 +321,8 @@ async fn write_loop<W: AsyncWrite + Unpin>(shared: &Shared, pipe: PipeId, mut w:
             if p.is_retired() {
                 return Poll::Ready(true);
             }
+            // Busy from here (no waker): `Pipe::queue` writes directly only while we are parked.
+            p.writer = None;
             control.append(&mut p.control);
             if !p.out.is_empty() {
                 // Everything queued is taken at once; the queue has room again for the sender.

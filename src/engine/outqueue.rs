@@ -148,6 +148,17 @@ impl OutQueue {
         }
     }
 
+    /// Puts back, at the front of an emptied queue, the unwritten rest of what `take_into` took:
+    /// `msgs` messages end in it.
+    pub fn restore(&mut self, chunks: Vec<Bytes>, msgs: usize) {
+        let last = chunks.len().saturating_sub(1);
+        for (i, chunk) in chunks.into_iter().enumerate().rev() {
+            self.full
+                .push_front((chunk, if i == last { msgs } else { 0 }));
+        }
+        self.msgs += msgs;
+    }
+
     /// Drops everything queued.
     pub fn clear(&mut self) {
         *self = OutQueue::default();

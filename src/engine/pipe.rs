@@ -10,7 +10,9 @@ use super::routing::Msg;
 use super::trie::Trie;
 use bytes::{Bytes, BytesMut};
 use std::collections::VecDeque;
+use std::io::IoSlice;
 use std::task::Waker;
+use std::time::{Duration, Instant};
 
 /// The queues between the socket and one peer. Connect-side pipes outlive their connections.
 #[derive(Debug)]
@@ -43,6 +45,26 @@ pub struct Pipe {
     pub minor: u8,
     /// inproc: where sent messages go, unencoded, instead of `out` (which stays empty).
     pub carrier: Option<OutCarrier>,
+    /// tcp/ipc: a duplicate of the connection's socket, for direct writes (see `queue`).
+    direct: Option<Direct>,
+}
+
+/// A message sent after this long without one is written by the sending thread itself when the
+/// connection's writer is idle: a request, a reply, a lone event, where waking the I/O thread
+/// would cost more than the write. Closer sends (a stream) are left to the writer to batch.
+const DIRECT_IDLE: Duration = Duration::from_micros(50);
+
+/// A write to a peer that has gone must fail, not raise SIGPIPE (Node ignores it, an embedder
+/// might not).
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const NO_SIGPIPE: i32 = libc::MSG_NOSIGNAL;
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+const NO_SIGPIPE: i32 = 0;
+
+#[derive(Debug)]
+struct Direct {
+    socket: socket2::Socket,
+    last_send: Instant,
 }
 
 /// What happened to a message sent to one particular pipe.
@@ -76,6 +98,7 @@ impl Pipe {
             minor: 1,
             closing: false,
             carrier: None,
+            direct: None,
         }
     }
 
@@ -104,6 +127,7 @@ impl Pipe {
     /// (the connection went away, or must go).
     pub fn detach(&mut self) {
         self.live = false;
+        self.direct = None;
         self.wake_writer();
         self.reader = None;
         self.control.clear();
@@ -170,6 +194,58 @@ impl Pipe {
             self.out.clear();
         }
         self.out.push(parts);
+        if self.write_directly() {
+            return;
+        }
         self.wake_writer();
+    }
+
+    /// Lets `queue` write to `socket` itself while the connection's writer is parked.
+    pub fn set_direct(&mut self, socket: Option<socket2::Socket>) {
+        let now = Instant::now();
+        self.direct = socket.map(|socket| Direct {
+            socket,
+            last_send: now.checked_sub(DIRECT_IDLE).unwrap_or(now),
+        });
+    }
+
+    /// Writes the one message just queued straight to the socket, when the writer is parked (so
+    /// nobody else writes: both happen under the socket's lock), nothing else waits, and the
+    /// previous send was `DIRECT_IDLE` ago. True if it was all written; else what is left is back
+    /// at the head of the queue for the writer.
+    fn write_directly(&mut self) -> bool {
+        let Some(direct) = self.direct.as_mut() else {
+            return false;
+        };
+        let now = Instant::now();
+        let idle = now.duration_since(direct.last_send) >= DIRECT_IDLE;
+        direct.last_send = now;
+        if !idle || self.writer.is_none() || !self.control.is_empty() || self.out.messages() != 1 {
+            return false;
+        }
+        let mut chunks = Vec::new();
+        self.out.take_into(&mut chunks);
+        let slices: Vec<IoSlice<'_>> = chunks.iter().map(|c| IoSlice::new(c)).collect();
+        let total: usize = chunks.iter().map(|c| c.len()).sum();
+        // Non-blocking (the socket is tokio's); an error is left for the writer to meet.
+        let mut written = direct
+            .socket
+            .send_vectored_with_flags(&slices, NO_SIGPIPE)
+            .unwrap_or(0);
+        drop(slices);
+        if written >= total {
+            return true;
+        }
+        let mut rest = Vec::with_capacity(chunks.len());
+        for chunk in chunks {
+            if written >= chunk.len() {
+                written -= chunk.len();
+            } else {
+                rest.push(chunk.slice(written..));
+                written = 0;
+            }
+        }
+        self.out.restore(rest, 1);
+        false
     }
 }
