@@ -382,7 +382,10 @@ function readable(Base) {
       try {
         for (;;) {
           await fast.waitReadable(this._h)
-          if (this._queue === undefined) throw zmqError("EAGAIN", "Operation was not possible or timed out")
+          // A wait ends on news (a message, or the close); the close rejects the waiting receive.
+          if (this._queue === undefined || fast.closed(this._h)) {
+            throw zmqError("EAGAIN", "Operation was not possible or timed out")
+          }
           if (this._fill()) return waited(this, this._take())
         }
       } finally {

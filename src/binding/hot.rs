@@ -106,12 +106,13 @@ impl Hot {
         self.socket.is_closed()
     }
 
-    /// A promise that resolves when a message can be received (rejects with EAGAIN on timeout
-    /// or close). The I/O thread settles it itself: one thread hop from arrival to JS.
+    /// A promise that resolves when a message may be received (the caller looks again: a close
+    /// resolves it too) and rejects on a timeout or a state error. The thread that delivers the
+    /// message settles it: at most one thread hop from arrival to JS.
     pub fn wait_readable<'env>(&self, env: &'env Env) -> Result<Object<'env>> {
         let (promise, settler) = promise_and_settler(env)?;
         self.socket
-            .recv_wait_then(move |outcome| settler.settle(outcome));
+            .recv_notify_then(move |outcome| settler.settle(outcome));
         Ok(promise)
     }
 

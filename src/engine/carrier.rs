@@ -11,10 +11,41 @@ use super::routing::Msg;
 use bytes::Bytes;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Waker};
 
 /// Called when a reader makes room in a carrier its sender found full (wakes the sender's waits).
 pub type OnRoom = Arc<dyn Fn() + Send + Sync>;
+/// Moves what a carrier holds into its receiving socket (see `Carrier::set_deliver`).
+pub type Deliver = Arc<dyn Fn() + Send + Sync>;
+
+/// What `Carrier::take` found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Taken {
+    /// Messages were moved; `room_freed`: the sender was waiting for room (`notify_room`).
+    Got { room_freed: bool },
+    /// The sender closed and everything was taken.
+    End,
+    /// Nothing yet.
+    Empty,
+}
+
+thread_local! {
+    /// Carriers this thread queued data in since it last delivered (see `deliver_touched`).
+    static TOUCHED: std::cell::RefCell<Vec<Arc<Carrier>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Delivers what this thread's sends queued in carriers straight into the receiving sockets, so
+/// a receiver in this thread (or waiting in another) gets it with no hop through the I/O thread.
+/// Called by the send paths once the sender's lock is released: the receiver's lock is taken here.
+pub fn deliver_touched() {
+    let touched = TOUCHED.with(|t| std::mem::take(&mut *t.borrow_mut()));
+    for carrier in touched {
+        let deliver = carrier.lock().deliver.clone();
+        if let Some(deliver) = deliver {
+            deliver();
+        }
+    }
+}
 
 /// The queue both sides share; the receiving side holds it as `Arc<Carrier>`.
 pub struct Carrier {
@@ -35,6 +66,8 @@ struct State {
     /// Lent frames may be passed by reference: true until a peer of another JS environment is
     /// known (so a connect before the bind keeps the Buffers, as zeromq.js does).
     shares: bool,
+    /// Set once the receiving side is attached (see `set_deliver`).
+    deliver: Option<Deliver>,
 }
 
 impl Carrier {
@@ -42,9 +75,10 @@ impl Carrier {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Moves up to `max` messages (control first) into `out`. `Ready(true)` when some were moved,
-    /// `Ready(false)` once the sender closed and everything was taken, else parks the reader.
-    pub fn poll_take(&self, cx: &mut Context<'_>, max: usize, out: &mut Vec<Msg>) -> Poll<bool> {
+    /// Moves up to `max` messages (control first) into `out`. With `cx`, an empty open carrier
+    /// parks the reader until the next message or the close. A caller holding a socket's lock
+    /// calls `notify_room` after releasing it when `Got { room_freed }` says so.
+    pub fn take(&self, cx: Option<&mut Context<'_>>, max: usize, out: &mut Vec<Msg>) -> Taken {
         let mut st = self.lock();
         let before = out.len();
         while out.len() - before < max {
@@ -54,18 +88,27 @@ impl Carrier {
             }
         }
         if out.len() > before {
-            let wake = std::mem::take(&mut st.blocked);
-            drop(st);
-            if wake {
-                (self.on_room)();
-            }
-            return Poll::Ready(true);
+            let room_freed = std::mem::take(&mut st.blocked);
+            return Taken::Got { room_freed };
         }
         if st.closed {
-            return Poll::Ready(false);
+            return Taken::End;
         }
-        st.reader = Some(cx.waker().clone());
-        Poll::Pending
+        if let Some(cx) = cx {
+            st.reader = Some(cx.waker().clone());
+        }
+        Taken::Empty
+    }
+
+    /// Tells the sender there is room again (see `take`). Locks the sender's socket.
+    pub fn notify_room(&self) {
+        (self.on_room)();
+    }
+
+    /// Has `deliver` called after each send that queued data here, on the sender's thread once
+    /// it released its socket (see `deliver_touched`).
+    pub fn set_deliver(&self, deliver: Deliver) {
+        self.lock().deliver = Some(deliver);
     }
 
     /// Whether lent frames may be queued by reference.
@@ -155,7 +198,17 @@ impl OutCarrier {
             st.data.clear();
         }
         st.data.push_back(msg);
+        let deliverable = st.deliver.is_some();
         wake(&mut st);
+        drop(st);
+        if deliverable {
+            TOUCHED.with(|t| {
+                let mut t = t.borrow_mut();
+                if !t.last().is_some_and(|c| Arc::ptr_eq(c, &self.inner)) {
+                    t.push(self.inner.clone());
+                }
+            });
+        }
     }
 
     /// Queues a message ahead of the data messages.
@@ -201,13 +254,15 @@ mod tests {
         assert!(!out.has_room(1));
         out.push_control(msg("probe"));
         drop(out);
-        let waker = futures_noop_waker();
-        let mut cx = Context::from_waker(&waker);
         let mut got = Vec::new();
-        assert_eq!(reader.poll_take(&mut cx, 10, &mut got), Poll::Ready(true));
+        assert_eq!(
+            reader.take(None, 10, &mut got),
+            Taken::Got { room_freed: true }
+        );
         assert_eq!(got, vec![msg("probe"), msg("a")]);
+        reader.notify_room();
         assert_eq!(rooms.load(Ordering::SeqCst), 1);
-        assert_eq!(reader.poll_take(&mut cx, 10, &mut got), Poll::Ready(false));
+        assert_eq!(reader.take(None, 10, &mut got), Taken::End);
     }
 
     #[test]
@@ -216,15 +271,16 @@ mod tests {
         out.push(msg("a"), true);
         out.push(msg("b"), true);
         assert_eq!(out.len(), 1);
-        let waker = futures_noop_waker();
+        let waker = Waker::noop().clone();
         let mut cx = Context::from_waker(&waker);
         let mut got = Vec::new();
-        assert_eq!(
-            out.receiver().poll_take(&mut cx, 1, &mut got),
-            Poll::Ready(true)
-        );
+        let taken = out.receiver().take(Some(&mut cx), 1, &mut got);
+        assert_eq!(taken, Taken::Got { room_freed: false });
         assert_eq!(got, vec![msg("b")]);
-        assert!(out.receiver().poll_take(&mut cx, 1, &mut got).is_pending());
+        assert_eq!(
+            out.receiver().take(Some(&mut cx), 1, &mut got),
+            Taken::Empty
+        );
     }
 
     #[test]
@@ -233,18 +289,10 @@ mod tests {
         let big = Bytes::from(vec![7u8; LEND_MIN]);
         out.push(vec![big.clone()], false);
         out.set_shares(false);
-        let waker = futures_noop_waker();
-        let mut cx = Context::from_waker(&waker);
         let mut got = Vec::new();
-        assert_eq!(
-            out.receiver().poll_take(&mut cx, 1, &mut got),
-            Poll::Ready(true)
-        );
+        let taken = out.receiver().take(None, 1, &mut got);
+        assert_eq!(taken, Taken::Got { room_freed: false });
         assert_eq!(got[0][0], big);
         assert_ne!(got[0][0].as_ptr(), big.as_ptr());
-    }
-
-    fn futures_noop_waker() -> Waker {
-        Waker::noop().clone()
     }
 }

@@ -4,7 +4,7 @@
 //! heartbeat. Invariants: reading pauses at the inbox's high-water mark; the pipe is detached by
 //! its guard however the task ends, which closes our carrier for the peer.
 
-use super::carrier::{Carrier, OutCarrier};
+use super::carrier::{Carrier, OutCarrier, Taken};
 use super::codec::ProtocolError;
 use super::connection::{attach, report_protocol_error, Served};
 use super::dispatch::Arrival;
@@ -70,6 +70,16 @@ pub(crate) async fn serve_inproc(
     let Some(guard) = attach(&shared, arrival, probe) else {
         return Served::Handshaken;
     };
+    let (weak_shared, weak_carrier, id) = (
+        Arc::downgrade(&shared),
+        Arc::downgrade(&peer.carrier),
+        guard.id,
+    );
+    peer.carrier.set_deliver(Arc::new(move || {
+        if let (Some(shared), Some(carrier)) = (weak_shared.upgrade(), weak_carrier.upgrade()) {
+            deliver(&shared, id, &carrier);
+        }
+    }));
     shared.lock().emit(EventKind::Handshake, &address);
     let end = read_carrier(&shared, guard.id, &peer.carrier).await;
     drop(guard);
@@ -129,44 +139,94 @@ pub(crate) fn connect_now(
     Some(Stream::Inproc(link))
 }
 
-/// Moves the peer's messages from `incoming` into `pipe` until the peer closes its carrier
-/// (`Eof`), or our socket closes or drops the pipe (`Closed`).
-async fn read_carrier(shared: &Shared, pipe: PipeId, incoming: &Carrier) -> End {
+/// Moves what `incoming` holds into `pipe` now, as far as the inbox has room, when a receive is
+/// waiting for it: called on the sending thread after a send (`carrier::deliver_touched`), so the
+/// waiting receiver gets the message with no hop through the I/O thread. When nobody waits, the
+/// I/O thread's reader moves messages in batches, which is cheaper for a stream of them. Takes the
+/// receiving socket's lock, then the carrier's, as `read_carrier` does, so the two never reorder
+/// messages.
+fn deliver(shared: &Shared, pipe: PipeId, incoming: &Carrier) {
+    let mut batch = Vec::new();
+    let room_freed = {
+        let mut st = shared.lock();
+        if st.closed || st.recv_waiter.is_none() {
+            return;
+        }
+        let room = match st.pipes.get_mut(pipe) {
+            Some(p) if !p.is_retired() && p.inbox_has_room() => p.inbox_room(),
+            _ => return,
+        };
+        let Taken::Got { room_freed } = incoming.take(None, room, &mut batch) else {
+            return;
+        };
+        if !discards(shared) {
+            st.take_incoming(shared.kind, pipe, &mut batch);
+            st.wake_receiver();
+        }
+        room_freed
+    };
+    if room_freed {
+        incoming.notify_room();
+    }
+}
+
+/// A socket type that never receives what its peers send (a PUB reads their subscriptions).
+fn discards(shared: &Shared) -> bool {
     let info = shared.kind.info();
-    // A PUB never receives, but reads its subscribers' subscriptions.
-    let discard = info.recv == RecvRouting::None && !info.publishes();
+    info.recv == RecvRouting::None && !info.publishes()
+}
+
+/// How one pass of `read_carrier` went.
+enum Step {
+    /// Messages moved; whether the sender waits for room.
+    Got(bool),
+    Eof,
+    Closed,
+}
+
+/// Moves the peer's messages from `incoming` into `pipe` until the peer closes its carrier
+/// (`Eof`), or our socket closes or drops the pipe (`Closed`). Messages are taken from the
+/// carrier under our socket's lock, as `deliver` does, so the two keep them in order.
+async fn read_carrier(shared: &Shared, pipe: PipeId, incoming: &Carrier) -> End {
+    let discard = discards(shared);
     let mut batch = Vec::new();
     loop {
         if !room_for_more(shared, pipe).await {
             return End::Closed;
         }
-        let open = poll_fn(|cx| {
-            let room = {
-                let mut st = shared.lock();
-                let closed = st.closed;
-                match st.pipes.get_mut(pipe) {
-                    Some(p) if !closed && !p.is_retired() => {
-                        // Close and retire wake the pipe's writer: that is us here.
-                        p.writer = Some(cx.waker().clone());
-                        p.inbox_room()
-                    }
-                    _ => return Poll::Ready(None),
+        let step = poll_fn(|cx| {
+            let mut st = shared.lock();
+            let closed = st.closed;
+            let room = match st.pipes.get_mut(pipe) {
+                Some(p) if !closed && !p.is_retired() => {
+                    // Close and retire wake the pipe's writer: that is us here.
+                    p.writer = Some(cx.waker().clone());
+                    p.inbox_room()
                 }
+                _ => return Poll::Ready(Step::Closed),
             };
-            incoming.poll_take(cx, room, &mut batch).map(Some)
+            match incoming.take(Some(cx), room, &mut batch) {
+                Taken::Got { room_freed } => {
+                    if discard {
+                        batch.clear();
+                    } else {
+                        st.take_incoming(shared.kind, pipe, &mut batch);
+                        st.wake_receiver();
+                    }
+                    Poll::Ready(Step::Got(room_freed))
+                }
+                Taken::End => Poll::Ready(Step::Eof),
+                Taken::Empty => Poll::Pending,
+            }
         })
         .await;
-        match open {
-            None => return End::Closed,
-            Some(false) => return End::Eof,
-            Some(true) if discard => batch.clear(),
-            Some(true) => {
-                let mut st = shared.lock();
-                if st.closed {
-                    return End::Closed;
+        match step {
+            Step::Closed => return End::Closed,
+            Step::Eof => return End::Eof,
+            Step::Got(room_freed) => {
+                if room_freed {
+                    incoming.notify_room();
                 }
-                st.take_incoming(shared.kind, pipe, &mut batch);
-                st.wake_receiver();
             }
         }
     }

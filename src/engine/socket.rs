@@ -187,7 +187,10 @@ impl Socket {
         if st.closed {
             return Err(EngineError::Closed);
         }
-        st.route_send(self.shared.kind, parts)
+        let queued = st.route_send(self.shared.kind, parts);
+        drop(st);
+        super::carrier::deliver_touched();
+        queued
     }
 
     /// Queues messages in order under one lock until one would have to wait or fails: returns
@@ -204,10 +207,14 @@ impl Socket {
                 return queued;
             };
             if !matches!(st.route_send(self.shared.kind, parts), Ok(true)) {
+                drop(st);
+                super::carrier::deliver_touched();
                 return queued;
             }
             at += n;
         }
+        drop(st);
+        super::carrier::deliver_touched();
         counts.len()
     }
 

@@ -125,3 +125,37 @@ async fn direct_writes_and_the_writer_keep_order_and_bytes() {
     push.close();
     pull.close();
 }
+
+#[tokio::test]
+async fn recv_notify_says_look_again_on_a_message_or_the_close() {
+    let notified = |s: &Socket| {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        s.recv_notify_then(move |r| {
+            let _ = tx.send(r.map_err(|e| e.code()));
+        });
+        rx
+    };
+    let pull = Socket::new(SocketType::Pull).unwrap();
+    let ep = pull
+        .bind("inproc://socket-tests-notify")
+        .unwrap()
+        .await
+        .unwrap();
+    let mut first = notified(&pull);
+    // Nothing yet: the callback waits on the socket (no task).
+    assert!(first.try_recv().is_err());
+    let push = Socket::new(SocketType::Push).unwrap();
+    push.connect(&ep).unwrap();
+    assert!(push.try_send(msg("hi")).unwrap().is_none());
+    let woken = tokio::time::timeout(Duration::from_secs(5), first).await;
+    assert_eq!(woken.unwrap().unwrap(), Ok(()));
+    // A message is there: at once.
+    assert_eq!(notified(&pull).await.unwrap(), Ok(()));
+    assert_eq!(recv(&pull).await, msg("hi"));
+    // The close wakes a waiting one (look again); afterwards it is EAGAIN at once.
+    let waiting = notified(&pull);
+    pull.close();
+    assert_eq!(waiting.await.unwrap(), Ok(()));
+    assert_eq!(notified(&pull).await.unwrap(), Err("EAGAIN"));
+    push.close();
+}

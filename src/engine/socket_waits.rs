@@ -8,7 +8,8 @@ use super::super::options::Opt;
 use super::super::routing::Msg;
 use super::Socket;
 use std::future::{poll_fn, Future};
-use std::task::{Context, Poll};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 use tokio::sync::oneshot;
 
@@ -41,14 +42,17 @@ impl Socket {
         let parts: Vec<&[u8]> = msg.iter().map(|f| &f[..]).collect();
         // The message is owned already: its large frames are queued without another copy.
         let kind = self.shared.kind;
-        match super::super::outqueue::with_lent(msg, || st.route_send(kind, &parts)) {
+        let result = match super::super::outqueue::with_lent(msg, || st.route_send(kind, &parts)) {
             Ok(true) => Poll::Ready(Ok(())),
             Ok(false) => {
                 st.send_waiter = Some(cx.waker().clone());
                 Poll::Pending
             }
             Err(e) => Poll::Ready(Err(e)),
-        }
+        };
+        drop(st);
+        super::super::carrier::deliver_touched();
+        result
     }
 
     /// Resolves when a message can be received, `EAGAIN` after `receiveTimeout` or on close.
@@ -58,6 +62,41 @@ impl Socket {
             let _ = tx.send(result);
         });
         async move { rx.await.unwrap_or(Err(EngineError::Again)) }
+    }
+
+    /// Calls `done` once a message may be received: `Ok` means "look again" (a message came, or
+    /// the socket closed), as any waker's wake-up; errors are final. Without a receive timeout no
+    /// task is spawned: `done` becomes the socket's receive waker, called by whichever thread
+    /// delivers the next message (an inproc sender's own, see `carrier::deliver_touched`), so the
+    /// wait needs no hop through the I/O thread. With a timeout, it is `recv_wait_then`.
+    pub fn recv_notify_then(&self, done: impl FnOnce(Result<()>) + Send + 'static) {
+        let mut st = self.shared.lock();
+        if st.opts.timeout(Opt::ReceiveTimeout).is_some() {
+            drop(st);
+            return self.recv_wait_then(done);
+        }
+        let now = if st.closed {
+            Some(Err(EngineError::Again))
+        } else if let Err(e) = st.check_receive(self.shared.kind) {
+            Some(Err(e))
+        } else if st.pipes.has_incoming() {
+            Some(Ok(()))
+        } else {
+            None
+        };
+        match now {
+            Some(result) => {
+                drop(st);
+                done(result);
+            }
+            None => {
+                let settle = Settle(Some(Box::new(done)));
+                let waker = Waker::from(Arc::new(CallOnWake(Mutex::new(settle))));
+                if let Some(old) = st.recv_waiter.replace(waker) {
+                    old.wake();
+                }
+            }
+        }
     }
 
     /// `recv_wait`, calling `done` with the outcome on the I/O thread (see `send_wait_then`).
@@ -125,6 +164,23 @@ impl Socket {
             }
         });
         self.wait_on_runtime(wait, None, done);
+    }
+}
+
+/// A waker that settles a wait: woken, it calls the callback with `Ok` (look again); dropped
+/// unwoken (the socket went away), with `EAGAIN`.
+struct CallOnWake(Mutex<Settle>);
+
+impl Wake for CallOnWake {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .call(Ok(()));
     }
 }
 
