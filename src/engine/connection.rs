@@ -53,29 +53,22 @@ pub(crate) async fn serve(
         warn(&format!("cannot apply socket options to a connection: {e}"));
     }
     let rt = shared.rt;
+    let link = Link {
+        pipe,
+        given,
+        direct: stream.duplicate(),
+    };
     let served = match stream {
         Stream::Tcp(s) => {
-            let direct = socket2::SockRef::from(&s).try_clone().ok();
             let (r, w) = s.into_split();
-            let link = Link {
-                pipe,
-                given,
-                direct,
-            };
             serve_halves(shared, r, w, link, address, as_server).await
         }
         Stream::Unix(s) => {
-            let direct = socket2::SockRef::from(&s).try_clone().ok();
             let (r, w) = s.into_split();
-            let link = Link {
-                pipe,
-                given,
-                direct,
-            };
             serve_halves(shared, r, w, link, address, as_server).await
         }
-        Stream::Inproc(link) => {
-            super::inproc_conn::serve_inproc(shared, link, (pipe, given), address).await
+        Stream::Inproc(inproc) => {
+            super::inproc_conn::serve_inproc(shared, inproc, (link.pipe, link.given), address).await
         }
     };
     super::trim::connection_ended(rt);

@@ -53,6 +53,10 @@ pub struct Pipe {
 /// connection's writer is idle: a request, a reply, a lone event, where waking the I/O thread
 /// would cost more than the write. Closer sends (a stream) are left to the writer to batch.
 const DIRECT_IDLE: Duration = Duration::from_micros(50);
+/// Larger messages are left to the writer: their write would hold the socket's lock through a
+/// long copy (and, over loopback, the peer's receive processing), while the latency saved is a
+/// small message's.
+const DIRECT_MAX: usize = 8 * 1024;
 
 /// A write to a peer that has gone must fail, not raise SIGPIPE (Node ignores it, an embedder
 /// might not).
@@ -194,7 +198,8 @@ impl Pipe {
             self.out.clear();
         }
         self.out.push(parts);
-        if self.write_directly() {
+        let size: usize = parts.iter().map(|p| p.len()).sum();
+        if size <= DIRECT_MAX && self.write_directly() {
             return;
         }
         self.wake_writer();

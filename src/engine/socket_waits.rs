@@ -168,7 +168,10 @@ impl Socket {
 }
 
 /// A waker that settles a wait: woken, it calls the callback with `Ok` (look again); dropped
-/// unwoken (the socket went away), with `EAGAIN`.
+/// unwoken (the socket went away), with `EAGAIN`. Woken on the I/O thread (a reader delivering,
+/// under the socket's lock), it calls from a task of its own once the reader has yielded, as a
+/// wait task did: called at once there, large messages measured 15% slower. Woken elsewhere (an
+/// inproc sender's thread), it calls at once: that is the hop it saves.
 struct CallOnWake(Mutex<Settle>);
 
 impl Wake for CallOnWake {
@@ -177,10 +180,13 @@ impl Wake for CallOnWake {
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .call(Ok(()));
+        let mut settle = Settle(self.0.lock().unwrap_or_else(|e| e.into_inner()).0.take());
+        match tokio::runtime::Handle::try_current() {
+            Ok(rt) => {
+                rt.spawn(async move { settle.call(Ok(())) });
+            }
+            Err(_) => settle.call(Ok(())),
+        }
     }
 }
 

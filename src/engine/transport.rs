@@ -49,6 +49,15 @@ impl Stream {
         }
     }
 
+    /// A duplicate of the socket (tcp and ipc), for writes from another thread than its task's.
+    pub fn duplicate(&self) -> Option<socket2::Socket> {
+        match self {
+            Stream::Tcp(s) => socket2::SockRef::from(s).try_clone().ok(),
+            Stream::Unix(s) => socket2::SockRef::from(s).try_clone().ok(),
+            Stream::Inproc(_) => None,
+        }
+    }
+
     /// Applies `tuning` to the connection.
     pub fn tune(&self, tuning: &Tuning) -> io::Result<()> {
         let sock = match self {
