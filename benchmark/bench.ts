@@ -1,5 +1,5 @@
-// Side-by-side benchmark of zeromq-rs, zeromq.js (npm `zeromq`, libzmq) and, when installed, pyzmq
-// (benchmark/pyzmq-peer.py): push→pull throughput,
+// Side-by-side benchmark of zeromq-rs, zeromq.js (npm `zeromq`, libzmq) and, when available,
+// pyzmq (benchmark/pyzmq-peer.py) and zmq.rs (benchmark/zmqrs-peer.rs): push→pull throughput,
 // CPU per message and peak RSS, in one process and across two, over tcp and ipc (and inproc, in
 // one process), plus zeromq-rs's batch API (sendMany/receiveMany) against zeromq.js's per-message
 // loop for small messages in one process, and DEALER→ROUTER at 256 B over tcp. Runs alternate
@@ -10,12 +10,24 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { spawnSync } from "node:child_process"
-import { startPeer as startScript, startPython } from "./spawn-peer"
+import { startCommand, startPeer as startScript, startPython } from "./spawn-peer"
 
 /** pyzmq (libzmq 4.3 from pip) joins the run when `python3 -c "import zmq"` works. */
 const HAVE_PYZMQ = spawnSync("python3", ["-c", "import zmq"]).status === 0
-const LIBS = (["zeromq-rs", "zeromq.js", "pyzmq"] as const).filter((l) => l !== "pyzmq" || HAVE_PYZMQ)
-type LibName = "zeromq-rs" | "zeromq.js" | "pyzmq"
+/** zmq.rs (the `zeromq` crate, pure Rust) joins when its peer builds (`BENCH_ZMQRS=0` skips it). */
+const ZMQRS_PEER = path.join(__dirname, "..", "target", "release", "examples", "zmqrs-peer")
+const HAVE_ZMQRS =
+  process.env.BENCH_ZMQRS !== "0" &&
+  spawnSync("cargo", ["build", "--release", "--no-default-features", "--example", "zmqrs-peer"], {
+    cwd: path.join(__dirname, ".."),
+    stdio: "inherit",
+  }).status === 0
+const LIBS = (["zeromq-rs", "zeromq.js", "pyzmq", "zmq.rs"] as const).filter(
+  (l) => (l !== "pyzmq" || HAVE_PYZMQ) && (l !== "zmq.rs" || HAVE_ZMQRS),
+)
+type LibName = "zeromq-rs" | "zeromq.js" | "pyzmq" | "zmq.rs"
+/** The libraries whose peers have no batch API or DEALER/ROUTER mode here: they sit those rows out. */
+const PUSH_PULL_ONLY: LibName[] = ["zmq.rs"]
 const quick = process.argv.includes("--quick")
 const ROUNDS = quick ? 1 : 3
 const SIZES: [number, number][] = [
@@ -60,6 +72,7 @@ const pyPeer = path.join(__dirname, "pyzmq-peer.py")
 /** Starts a peer process of `lib` for `args` ([mode, lib, address, size, count]); resolves each JSON line it prints through `onLine`. */
 function startPeer(args: string[], onLine: (line: Record<string, unknown>) => void) {
   if (args[1] === "pyzmq") return startPython(pyPeer, [args[0], ...args.slice(2)], onLine)
+  if (args[1] === "zmq.rs") return startCommand(ZMQRS_PEER, [args[0], ...args.slice(2)], onLine)
   return startScript(peer, args, onLine)
 }
 
@@ -107,9 +120,12 @@ async function main(): Promise<void> {
         // The batch API is for many small messages.
         if (mode === BATCH_MODE && size > 256) continue
         if (DEALER_MODES.includes(mode) && size !== 256) continue
-        const samples: Record<LibName, Sample[]> = { "zeromq-rs": [], "zeromq.js": [], pyzmq: [] }
+        const samples: Record<LibName, Sample[]> = { "zeromq-rs": [], "zeromq.js": [], pyzmq: [], "zmq.rs": [] }
+        const plain = mode === "one process" || mode === "two processes"
+        // zmq.rs has no inproc either.
+        const libs = LIBS.filter((l) => !PUSH_PULL_ONLY.includes(l) || (plain && transport !== "inproc"))
         for (let round = 0; round < ROUNDS; round++) {
-          for (const lib of round % 2 === 0 ? LIBS : [...LIBS].reverse()) {
+          for (const lib of round % 2 === 0 ? libs : [...libs].reverse()) {
             samples[lib].push(await runOne(lib, mode, transport, size, count))
           }
         }
@@ -121,6 +137,7 @@ async function main(): Promise<void> {
           ours: { msgsPerSec: m("zeromq-rs", "msgsPerSec"), cpuUsPerMsg: m("zeromq-rs", "cpuUsPerMsg"), rssMiB: m("zeromq-rs", "rssMiB") },
           zeromqjs: { msgsPerSec: m("zeromq.js", "msgsPerSec"), cpuUsPerMsg: m("zeromq.js", "cpuUsPerMsg"), rssMiB: m("zeromq.js", "rssMiB") },
           pyzmq: HAVE_PYZMQ ? { msgsPerSec: m("pyzmq", "msgsPerSec"), cpuUsPerMsg: m("pyzmq", "cpuUsPerMsg"), rssMiB: m("pyzmq", "rssMiB") } : undefined,
+          zmqrs: libs.includes("zmq.rs") ? { msgsPerSec: m("zmq.rs", "msgsPerSec"), cpuUsPerMsg: m("zmq.rs", "cpuUsPerMsg"), rssMiB: m("zmq.rs", "rssMiB") } : undefined,
         }
         rows.push(row)
         printRow(row)
@@ -140,25 +157,29 @@ async function main(): Promise<void> {
 }
 
 let headerPrinted = false
-function printRow(row: { mode: string; transport: string; size: number; ours: Sample; zeromqjs: Sample; pyzmq?: Sample }): void {
-  const py = row.pyzmq
+function printRow(row: { mode: string; transport: string; size: number; ours: Sample; zeromqjs: Sample; pyzmq?: Sample; zmqrs?: Sample }): void {
+  // The other libraries' columns, in a fixed set so every row lines up ("–" where one sat out).
+  const shown: [string, Sample | undefined][] = []
+  if (HAVE_PYZMQ) shown.push(["pyzmq", row.pyzmq])
+  if (HAVE_ZMQRS) shown.push(["zmq.rs", row.zmqrs])
   if (!headerPrinted) {
     console.log(
       "| mode | transport | size | zeromq-rs msg/s | zeromq.js msg/s | ratio |" +
-        (py ? " pyzmq msg/s | rs / pyzmq |" : "") +
-        ` CPU µs/msg (rs / js${py ? " / py" : ""}) | CPU ratio (rs / js) | peak RSS MiB (rs / js${py ? " / py" : ""}) |`,
+        shown.map(([name]) => ` ${name} msg/s | rs / ${name} |`).join("") +
+        ` CPU µs/msg (rs / js${HAVE_PYZMQ ? " / py" : ""}) | CPU ratio (rs / js) | peak RSS MiB (rs / js${HAVE_PYZMQ ? " / py" : ""}) |`,
     )
-    console.log(`|---|---|---:|---:|---:|---:|${py ? "---:|---:|" : ""}---:|---:|---:|`)
+    console.log(`|---|---|---:|---:|---:|---:|${shown.map(() => "---:|---:|").join("")}---:|---:|---:|`)
     headerPrinted = true
   }
   const k = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : `${Math.round(n / 1e3)}k`)
   const sizeText = row.size >= 1024 ? `${row.size / 1024} KiB` : `${row.size} B`
+  const py = HAVE_PYZMQ ? row.pyzmq : undefined
   const cpus = [row.ours, row.zeromqjs, ...(py ? [py] : [])].map((x) => x.cpuUsPerMsg.toFixed(2)).join(" / ")
   const rss = [row.ours, row.zeromqjs, ...(py ? [py] : [])].map((x) => x.rssMiB.toFixed(0)).join(" / ")
   console.log(
     `| ${row.mode} | ${row.transport} | ${sizeText} | ${k(row.ours.msgsPerSec)} | ${k(row.zeromqjs.msgsPerSec)} | ` +
       `${(row.ours.msgsPerSec / row.zeromqjs.msgsPerSec).toFixed(2)}× | ` +
-      (py ? `${k(py.msgsPerSec)} | ${(row.ours.msgsPerSec / py.msgsPerSec).toFixed(2)}× | ` : "") +
+      shown.map(([, x]) => (x ? `${k(x.msgsPerSec)} | ${(row.ours.msgsPerSec / x.msgsPerSec).toFixed(2)}× | ` : "– | – | ")).join("") +
       `${cpus} | ${(row.ours.cpuUsPerMsg / row.zeromqjs.cpuUsPerMsg).toFixed(2)} | ${rss} |`,
   )
 }

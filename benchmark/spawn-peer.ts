@@ -12,7 +12,8 @@ export function startPython(script: string, args: string[], onLine: (line: Recor
   return startCommand("python3", [script, ...args], onLine)
 }
 
-function startCommand(command: string, args: string[], onLine: (line: Record<string, unknown>) => void) {
+/** Starts any peer program the same way. */
+export function startCommand(command: string, args: string[], onLine: (line: Record<string, unknown>) => void) {
   const child = spawn(command, args, {
     cwd: __dirname,
     stdio: ["pipe", "pipe", "inherit"],
