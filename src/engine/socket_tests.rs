@@ -159,3 +159,29 @@ async fn recv_notify_says_look_again_on_a_message_or_the_close() {
     assert_eq!(notified(&pull).await.unwrap(), Err("EAGAIN"));
     push.close();
 }
+
+#[tokio::test]
+async fn inproc_shares_lent_frames_within_a_group_and_copies_across() {
+    // Within one JS environment (group) a lent frame arrives as the same memory; between two,
+    // as a copy, since a Buffer must not outlive the isolate that owns it.
+    for (their_group, shared) in [(11, true), (12, false)] {
+        let name = format!("inproc://socket-tests-groups-{their_group}");
+        let pull = Socket::in_group(SocketType::Pull, their_group).unwrap();
+        pull.bind(&name).unwrap().await.unwrap();
+        let push = Socket::in_group(SocketType::Push, 11).unwrap();
+        push.connect(&name).unwrap();
+        let frame = Bytes::from(vec![5u8; 4096]);
+        assert!(push
+            .try_send_lent(&[&frame[..]], std::slice::from_ref(&frame))
+            .unwrap());
+        let got = recv(&pull).await;
+        assert_eq!(got, vec![frame.clone()]);
+        assert_eq!(
+            got[0].as_ptr() == frame.as_ptr(),
+            shared,
+            "group {their_group}"
+        );
+        push.close();
+        pull.close();
+    }
+}

@@ -70,32 +70,25 @@ impl Socket {
     /// delivers the next message (an inproc sender's own, see `carrier::deliver_touched`), so the
     /// wait needs no hop through the I/O thread. With a timeout, it is `recv_wait_then`.
     pub fn recv_notify_then(&self, done: impl FnOnce(Result<()>) + Send + 'static) {
-        let mut st = self.shared.lock();
-        if st.opts.timeout(Opt::ReceiveTimeout).is_some() {
-            drop(st);
+        if self
+            .shared
+            .lock()
+            .opts
+            .timeout(Opt::ReceiveTimeout)
+            .is_some()
+        {
             return self.recv_wait_then(done);
         }
-        let now = if st.closed {
-            Some(Err(EngineError::Again))
-        } else if let Err(e) = st.check_receive(self.shared.kind) {
-            Some(Err(e))
-        } else if st.pipes.has_incoming() {
-            Some(Ok(()))
-        } else {
-            None
-        };
-        match now {
-            Some(result) => {
-                drop(st);
-                done(result);
-            }
-            None => {
+        let mut done = Some(done);
+        let now = self.readable_or_register(|| match done.take() {
+            Some(done) => {
                 let settle = Settle(Some(Box::new(done)));
-                let waker = Waker::from(Arc::new(CallOnWake(Mutex::new(settle))));
-                if let Some(old) = st.recv_waiter.replace(waker) {
-                    old.wake();
-                }
+                Waker::from(Arc::new(CallOnWake(Mutex::new(settle))))
             }
+            None => Waker::noop().clone(),
+        });
+        if let (Poll::Ready(result), Some(done)) = (now, done) {
+            done(result);
         }
     }
 
@@ -110,6 +103,12 @@ impl Socket {
     /// Ready when a message may be received (`EFSM` when the type's state forbids receiving,
     /// `EAGAIN` once closed); else registers `cx` to be woken when one arrives.
     pub fn poll_readable(&self, cx: &mut Context<'_>) -> Poll<Result<()>> {
+        self.readable_or_register(|| cx.waker().clone())
+    }
+
+    /// Ready as `poll_readable` says; else registers the waker `waker()` makes as the receive
+    /// waker (waking the one it replaces, so that wait looks again).
+    fn readable_or_register(&self, waker: impl FnOnce() -> Waker) -> Poll<Result<()>> {
         let mut st = self.shared.lock();
         if st.closed {
             return Poll::Ready(Err(EngineError::Again));
@@ -118,13 +117,12 @@ impl Socket {
             return Poll::Ready(Err(e));
         }
         if st.pipes.has_incoming() {
-            Poll::Ready(Ok(()))
-        } else {
-            if let Some(old) = st.recv_waiter.replace(cx.waker().clone()) {
-                old.wake();
-            }
-            Poll::Pending
+            return Poll::Ready(Ok(()));
         }
+        if let Some(old) = st.recv_waiter.replace(waker()) {
+            old.wake();
+        }
+        Poll::Pending
     }
 
     /// Runs `wait` on the engine runtime (which owns the timers) and hands its outcome to `done`
