@@ -99,16 +99,18 @@ async fn inproc_connects_before_bind_and_names_bind_once() {
 
 #[tokio::test]
 async fn direct_writes_and_the_writer_keep_order_and_bytes() {
-    // Sends after an idle gap are written by the sending thread itself; a large one only in part,
-    // the rest by the writer; a burst goes through the writer. The peer must see it all in order.
-    let pull = Socket::new(SocketType::Pull).unwrap();
+    // A send while the writer is idle is written by the sending thread itself (a PAIR does so);
+    // one that fills the small send buffer only in part, the rest by the writer; a burst goes
+    // through the writer. The peer must see it all in order.
+    let pull = Socket::new(SocketType::Pair).unwrap();
     let ep = pull.bind("tcp://127.0.0.1:*").unwrap().await.unwrap();
-    let push = Socket::new(SocketType::Push).unwrap();
+    let push = Socket::new(SocketType::Pair).unwrap();
+    push.set_option(Opt::SendBufferSize, 4096).unwrap();
     push.connect(&ep).unwrap();
     assert!(push.try_send(msg("first")).unwrap().is_none());
     assert_eq!(recv(&pull).await, msg("first"));
     tokio::time::sleep(Duration::from_millis(2)).await;
-    let big: Vec<u8> = (0..4 << 20).map(|i: u32| (i % 251) as u8).collect();
+    let big: Vec<u8> = (0..8 << 10).map(|i: u32| (i % 251) as u8).collect();
     let big_msg: Msg = vec![Bytes::from(big.clone())];
     assert!(push.try_send(big_msg.clone()).unwrap().is_none());
     let burst: Vec<Msg> = (0..100).map(|i| msg(&format!("b{i}"))).collect();
