@@ -1,5 +1,6 @@
 // Side-by-side benchmark of zeromq-rs, zeromq.js (npm `zeromq`, libzmq) and, when available,
-// pyzmq (benchmark/pyzmq-peer.py) and zmq.rs (benchmark/zmqrs-peer.rs): push→pull throughput,
+// pyzmq (benchmark/pyzmq-peer.py), zmq.rs (benchmark/zmqrs-peer.rs) and libzmq's own C API
+// (benchmark/libzmq-peer.c): push→pull throughput,
 // CPU per message and peak RSS, in one process and across two, over tcp and ipc (and inproc, in
 // one process), plus zeromq-rs's batch API (sendMany/receiveMany) against zeromq.js's per-message
 // loop for small messages in one process, and DEALER→ROUTER at 256 B over tcp. Runs alternate
@@ -11,6 +12,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { spawnSync } from "node:child_process"
 import { startCommand, startPeer as startScript, startPython } from "./spawn-peer"
+import { buildLibzmqPeer } from "./libzmq"
 
 /** pyzmq (libzmq 4.3 from pip) joins the run when `python3 -c "import zmq"` works. */
 const HAVE_PYZMQ = spawnSync("python3", ["-c", "import zmq"]).status === 0
@@ -22,10 +24,12 @@ const HAVE_ZMQRS =
     cwd: path.join(__dirname, ".."),
     stdio: "inherit",
   }).status === 0
-const LIBS = (["zeromq-rs", "zeromq.js", "pyzmq", "zmq.rs"] as const).filter(
-  (l) => (l !== "pyzmq" || HAVE_PYZMQ) && (l !== "zmq.rs" || HAVE_ZMQRS),
+/** libzmq's C API, the ceiling for a binding of libzmq, joins when its peer builds (gcc + pyzmq's libzmq). */
+const LIBZMQ_PEER = buildLibzmqPeer()
+const LIBS = (["zeromq-rs", "zeromq.js", "pyzmq", "zmq.rs", "libzmq"] as const).filter(
+  (l) => (l !== "pyzmq" || HAVE_PYZMQ) && (l !== "zmq.rs" || HAVE_ZMQRS) && (l !== "libzmq" || LIBZMQ_PEER),
 )
-type LibName = "zeromq-rs" | "zeromq.js" | "pyzmq" | "zmq.rs"
+type LibName = "zeromq-rs" | "zeromq.js" | "pyzmq" | "zmq.rs" | "libzmq"
 /** The libraries whose peers have no batch API or DEALER/ROUTER mode here: they sit those rows out. */
 const PUSH_PULL_ONLY: LibName[] = ["zmq.rs"]
 const quick = process.argv.includes("--quick")
@@ -73,6 +77,7 @@ const pyPeer = path.join(__dirname, "pyzmq-peer.py")
 function startPeer(args: string[], onLine: (line: Record<string, unknown>) => void) {
   if (args[1] === "pyzmq") return startPython(pyPeer, [args[0], ...args.slice(2)], onLine)
   if (args[1] === "zmq.rs") return startCommand(ZMQRS_PEER, [args[0], ...args.slice(2)], onLine)
+  if (args[1] === "libzmq" && LIBZMQ_PEER) return startCommand(LIBZMQ_PEER, [args[0], ...args.slice(2)], onLine)
   return startScript(peer, args, onLine)
 }
 
@@ -120,7 +125,7 @@ async function main(): Promise<void> {
         // The batch API is for many small messages.
         if (mode === BATCH_MODE && size > 256) continue
         if (DEALER_MODES.includes(mode) && size !== 256) continue
-        const samples: Record<LibName, Sample[]> = { "zeromq-rs": [], "zeromq.js": [], pyzmq: [], "zmq.rs": [] }
+        const samples: Record<LibName, Sample[]> = { "zeromq-rs": [], "zeromq.js": [], pyzmq: [], "zmq.rs": [], libzmq: [] }
         const plain = mode === "one process" || mode === "two processes"
         // zmq.rs has no inproc either.
         const libs = LIBS.filter((l) => !PUSH_PULL_ONLY.includes(l) || (plain && transport !== "inproc"))
@@ -138,6 +143,7 @@ async function main(): Promise<void> {
           zeromqjs: { msgsPerSec: m("zeromq.js", "msgsPerSec"), cpuUsPerMsg: m("zeromq.js", "cpuUsPerMsg"), rssMiB: m("zeromq.js", "rssMiB") },
           pyzmq: HAVE_PYZMQ ? { msgsPerSec: m("pyzmq", "msgsPerSec"), cpuUsPerMsg: m("pyzmq", "cpuUsPerMsg"), rssMiB: m("pyzmq", "rssMiB") } : undefined,
           zmqrs: libs.includes("zmq.rs") ? { msgsPerSec: m("zmq.rs", "msgsPerSec"), cpuUsPerMsg: m("zmq.rs", "cpuUsPerMsg"), rssMiB: m("zmq.rs", "rssMiB") } : undefined,
+          libzmq: libs.includes("libzmq") ? { msgsPerSec: m("libzmq", "msgsPerSec"), cpuUsPerMsg: m("libzmq", "cpuUsPerMsg"), rssMiB: m("libzmq", "rssMiB") } : undefined,
         }
         rows.push(row)
         printRow(row)
@@ -157,16 +163,17 @@ async function main(): Promise<void> {
 }
 
 let headerPrinted = false
-function printRow(row: { mode: string; transport: string; size: number; ours: Sample; zeromqjs: Sample; pyzmq?: Sample; zmqrs?: Sample }): void {
+function printRow(row: { mode: string; transport: string; size: number; ours: Sample; zeromqjs: Sample; pyzmq?: Sample; zmqrs?: Sample; libzmq?: Sample }): void {
   // The other libraries' columns, in a fixed set so every row lines up ("–" where one sat out).
   const shown: [string, Sample | undefined][] = []
   if (HAVE_PYZMQ) shown.push(["pyzmq", row.pyzmq])
   if (HAVE_ZMQRS) shown.push(["zmq.rs", row.zmqrs])
+  if (LIBZMQ_PEER) shown.push(["libzmq C", row.libzmq])
   if (!headerPrinted) {
     console.log(
       "| mode | transport | size | zeromq-rs msg/s | zeromq.js msg/s | ratio |" +
         shown.map(([name]) => ` ${name} msg/s | rs / ${name} |`).join("") +
-        ` CPU µs/msg (rs / js${HAVE_PYZMQ ? " / py" : ""}) | CPU ratio (rs / js) | peak RSS MiB (rs / js${HAVE_PYZMQ ? " / py" : ""}) |`,
+        ` CPU µs/msg (rs / js${HAVE_PYZMQ ? " / py" : ""}${LIBZMQ_PEER ? " / C" : ""}) | CPU ratio (rs / js) | peak RSS MiB (rs / js${HAVE_PYZMQ ? " / py" : ""}) |`,
     )
     console.log(`|---|---|---:|---:|---:|---:|${shown.map(() => "---:|---:|").join("")}---:|---:|---:|`)
     headerPrinted = true
@@ -174,7 +181,8 @@ function printRow(row: { mode: string; transport: string; size: number; ours: Sa
   const k = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : `${Math.round(n / 1e3)}k`)
   const sizeText = row.size >= 1024 ? `${row.size / 1024} KiB` : `${row.size} B`
   const py = HAVE_PYZMQ ? row.pyzmq : undefined
-  const cpus = [row.ours, row.zeromqjs, ...(py ? [py] : [])].map((x) => x.cpuUsPerMsg.toFixed(2)).join(" / ")
+  const c = LIBZMQ_PEER ? [row.libzmq] : []
+  const cpus = [row.ours, row.zeromqjs, ...(py ? [py] : []), ...c].map((x) => (x ? x.cpuUsPerMsg.toFixed(2) : "–")).join(" / ")
   const rss = [row.ours, row.zeromqjs, ...(py ? [py] : [])].map((x) => x.rssMiB.toFixed(0)).join(" / ")
   console.log(
     `| ${row.mode} | ${row.transport} | ${sizeText} | ${k(row.ours.msgsPerSec)} | ${k(row.zeromqjs.msgsPerSec)} | ` +

@@ -16,7 +16,8 @@ interface Lib {
   Reply: new () => Duplex
 }
 
-const [role, libName, address, countText] = process.argv.slice(2)
+// The fourth argument is the message size, fixed at 16 B here (the C peer takes it too).
+const [role, libName, address, , countText] = process.argv.slice(2)
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const lib: Lib = libName === "zeromq-rs" ? require("..") : require("zeromq")
 const WARMUP = 2000
