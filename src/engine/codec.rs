@@ -51,6 +51,9 @@ pub enum ProtocolError {
     /// The handshake did not complete in time.
     #[error("handshake timed out")]
     HandshakeTimeout,
+    /// A CURVE box failed to open, a key did not match, or a nonce did not increase.
+    #[error("cryptographic check failed")]
+    Cryptographic,
 }
 
 impl ProtocolError {
@@ -62,6 +65,7 @@ impl ProtocolError {
             ProtocolError::BadCommand(_) => "ERR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED",
             ProtocolError::ExpectedReady(_) => "ERR_ZMTP_UNEXPECTED_COMMAND",
             ProtocolError::Incompatible(_) => "ERR_ZMTP_INVALID_METADATA",
+            ProtocolError::Cryptographic => "ERR_ZMTP_CRYPTOGRAPHIC",
             _ => "ERR_ZMTP_UNSPECIFIED",
         }
     }

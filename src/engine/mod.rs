@@ -3,6 +3,7 @@
 pub mod carrier;
 pub mod codec;
 pub mod connection;
+pub mod curve;
 mod dispatch;
 pub mod endpoint;
 pub mod error;
@@ -23,6 +24,7 @@ mod reader;
 pub mod reqrep;
 pub mod routing;
 pub mod runtime;
+pub mod security;
 mod shared;
 pub mod socket;
 pub mod socks;
@@ -32,6 +34,7 @@ mod text_options;
 pub mod transport;
 pub mod trie;
 mod trim;
+pub mod z85;
 
 pub use error::{EngineError, Result};
 pub use kind::SocketType;

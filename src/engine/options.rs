@@ -267,6 +267,8 @@ pub struct Options {
     pub(super) accept_filters: Vec<Cidr>,
     /// ZMQ_XPUB_WELCOME_MSG.
     pub(super) welcome: Option<Bytes>,
+    /// The security mechanism and its keys or credentials (`security.rs`).
+    pub security: super::security::Security,
 }
 
 impl Default for Options {
@@ -282,6 +284,7 @@ impl Default for Options {
             interface: None,
             accept_filters: Vec::new(),
             welcome: None,
+            security: Default::default(),
         }
     }
 }
