@@ -1,8 +1,6 @@
-// zeromq-rs: what the library is and can do, as zeromq.js reports it: `version`, `capability`,
-// and `curveKeyPair` (not until CURVE is supported).
+// zeromq-rs: what the library is and can do, as zeromq.js reports it: `version` and
+// `capability`.
 "use strict"
-
-const { zmqError } = require("./errors.js")
 
 /**
  * The libzmq version this engine stands in for. zeromq.js reports the libzmq it bundles (4.3.5 in
@@ -15,22 +13,17 @@ const version = "4.3.5"
 /**
  * Transports and features available, under zeromq.js's keys (plus `inproc`, which zeromq.js
  * does not report: every libzmq has it). ipc and inproc are supported; multicast (pgm, norm),
- * tipc, GSSAPI and the draft sockets are not, nor CURVE yet.
+ * tipc, GSSAPI and the draft sockets are not. CURVE (with PLAIN and ZAP) is.
  */
 const capability = Object.freeze({
   ipc: true,
   pgm: false,
   tipc: false,
   norm: false,
-  curve: false,
+  curve: true,
   gssapi: false,
   draft: false,
   inproc: true,
 })
 
-/** A new CURVE key pair; throws `ENOTSUP` until CURVE is supported (`capability.curve`). */
-function curveKeyPair() {
-  throw zmqError("ENOTSUP", "CURVE is not supported yet")
-}
-
-module.exports = { version, capability, curveKeyPair }
+module.exports = { version, capability }

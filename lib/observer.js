@@ -14,7 +14,13 @@ const EMITTER_MODE =
 function toEvent(raw) {
   const event = { type: raw.type, address: raw.address }
   if (raw.interval !== undefined && raw.interval !== null) event.interval = raw.interval
-  if (raw.errorCode !== undefined && raw.errorCode !== null) {
+  if (raw.status !== undefined && raw.status !== null) {
+    // An authentication failure: zeromq.js gives its error the ZAP status and no code.
+    const error = new Error(raw.errorMessage)
+    error.status = raw.status
+    error.address = raw.address
+    event.error = error
+  } else if (raw.errorCode !== undefined && raw.errorCode !== null) {
     const error = new Error(raw.errorMessage ?? raw.errorCode)
     error.code = raw.errorCode
     error.errno = raw.errno ?? 0

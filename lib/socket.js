@@ -181,11 +181,6 @@ class Socket {
     return this._native.lastEndpoint
   }
 
-  /** The security mechanism in use: null, the NULL mechanism (the only one so far). */
-  get securityMechanism() {
-    return null
-  }
-
   /** Whether the socket may be used from several threads at once: never, as in zeromq.js. */
   get threadSafe() {
     return false

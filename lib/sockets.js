@@ -5,6 +5,7 @@
 
 const native = require("./native.js")
 const { newOnly } = require("./errors.js")
+const { defineSecurityOptions } = require("./security.js")
 const { Socket, TYPE, writable, readable, defineOption, defineRoutingId, routingIdBytes } = require("./socket.js")
 
 /** A PAIR socket (RFC 31): exactly one peer; further peers wait until it leaves. */
@@ -203,6 +204,7 @@ for (const spec of native.optionTable()) {
 }
 
 for (const Class of [Request, Reply, Dealer, Router]) defineRoutingId(Class.prototype)
+defineSecurityOptions(Socket.prototype)
 
 module.exports = {
   Socket: newOnly(Socket),

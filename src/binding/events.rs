@@ -19,6 +19,8 @@ pub struct BindingEvent {
     pub error_message: Option<String>,
     /// `*:error` events: the error's errno.
     pub errno: Option<i32>,
+    /// `handshake:error:auth`: the ZAP status code (300, 400 or 500).
+    pub status: Option<u32>,
 }
 
 impl From<crate::engine::events::SocketEvent> for BindingEvent {
@@ -30,6 +32,7 @@ impl From<crate::engine::events::SocketEvent> for BindingEvent {
             error_code: e.error.as_ref().map(|err| err.code().to_owned()),
             error_message: e.error.as_ref().map(|err| err.to_string()),
             errno: e.error.as_ref().map(|err| err.errno()),
+            status: e.error.as_ref().and_then(|err| err.status()).map(u32::from),
         }
     }
 }

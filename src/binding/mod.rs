@@ -5,11 +5,13 @@ mod errors;
 mod events;
 mod fast;
 mod hot;
+mod keys;
 mod proxy;
 mod settle;
 mod socket;
 
 pub use fast::fast_functions;
+pub use keys::{curve_key_pair, curve_public_key, z85_decode, z85_encode, BindingKeyPair};
 pub use proxy::BindingProxy;
 pub use socket::BindingSocket;
 

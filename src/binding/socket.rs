@@ -5,6 +5,7 @@ use super::errors::{promise, type_error, zmq_error};
 use super::events::BindingEvent;
 use super::hot::Hot;
 use super::settle::promise_and_settler;
+use crate::engine::security::{SecOpt, SecValue};
 use crate::engine::{Opt, OptionKind, Socket, SocketType, TextOpt};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -194,6 +195,56 @@ impl BindingSocket {
         self.socket
             .set_text_option(opt, value.as_deref())
             .map_err(|e| zmq_error(env, &e, None))
+    }
+
+    /// Reads a security option (`plainServer`, `curvePublicKey`, `zapDomain`, ...): flags as
+    /// booleans, keys as Z85 text, credentials and domains as text; null when a key is unset.
+    #[napi(catch_unwind)]
+    pub fn get_security_option(
+        &self,
+        env: &Env,
+        name: String,
+    ) -> Result<Option<Either<bool, String>>> {
+        let opt = SecOpt::by_name(&name).ok_or_else(|| type_error("Unknown option"))?;
+        let value = self
+            .socket
+            .get_security(opt)
+            .map_err(|e| zmq_error(env, &e, None))?;
+        Ok(match value {
+            SecValue::Null => None,
+            SecValue::Bool(b) => Some(Either::A(b)),
+            SecValue::Bytes(b) => Some(Either::B(String::from_utf8_lossy(&b).into_owned())),
+        })
+    }
+
+    /// Writes a security option: a boolean for the server flags, bytes (text, or a key as 32
+    /// raw bytes or 40 Z85 characters) or null for the others. `EINVAL` for a malformed value.
+    #[napi(catch_unwind)]
+    pub fn set_security_option(
+        &self,
+        env: &Env,
+        name: String,
+        value: Option<Either<bool, Buffer>>,
+    ) -> Result<()> {
+        let opt = SecOpt::by_name(&name).ok_or_else(|| type_error("Unknown option"))?;
+        let value = match value {
+            None => SecValue::Null,
+            Some(Either::A(b)) => SecValue::Bool(b),
+            Some(Either::B(bytes)) => SecValue::Bytes(bytes::Bytes::copy_from_slice(&bytes)),
+        };
+        self.socket
+            .set_security(opt, value)
+            .map_err(|e| zmq_error(env, &e, None))
+    }
+
+    /// The security mechanism the options select: null (NULL), `"plain"` or `"curve"`.
+    #[napi(getter, catch_unwind)]
+    pub fn security_mechanism(&self, env: &Env) -> Result<Option<String>> {
+        let mechanism = self
+            .socket
+            .mechanism()
+            .map_err(|e| zmq_error(env, &e, None))?;
+        Ok(mechanism.js_name().map(str::to_owned))
     }
 
     /// Writes an option by its zeromq.js name (numbers must be integers; booleans for flags).

@@ -71,14 +71,15 @@ impl ProtocolError {
     }
 }
 
-/// Builds our 64-byte greeting: ZMTP 3.1, NULL mechanism.
-pub fn greeting(as_server: bool) -> [u8; GREETING_LEN] {
+/// Builds our 64-byte greeting: ZMTP 3.1 with `mechanism` (at most 20 bytes, e.g. `b"NULL"`).
+pub fn greeting(as_server: bool, mechanism: &[u8]) -> [u8; GREETING_LEN] {
     let mut g = [0u8; GREETING_LEN];
     g[0] = 0xFF;
     g[9] = 0x7F;
     g[10] = 3;
     g[11] = 1;
-    g[12..16].copy_from_slice(b"NULL");
+    let name = &mechanism[..mechanism.len().min(20)];
+    g[12..12 + name.len()].copy_from_slice(name);
     g[32] = u8::from(as_server);
     g
 }
@@ -91,8 +92,9 @@ pub fn check_signature(sig: &[u8]) -> Result<(), ProtocolError> {
     Ok(())
 }
 
-/// Validates a whole peer greeting (signature, version >= 3.0, NULL mechanism); returns the minor version.
-pub fn check_greeting(g: &[u8; GREETING_LEN]) -> Result<u8, ProtocolError> {
+/// Validates a whole peer greeting (signature, version >= 3.0, the same `mechanism` as ours);
+/// returns the minor version.
+pub fn check_greeting(g: &[u8; GREETING_LEN], mechanism: &[u8]) -> Result<u8, ProtocolError> {
     check_signature(&g[..10])?;
     let (major, minor) = (g[10], g[11]);
     if major < 3 {
@@ -100,7 +102,7 @@ pub fn check_greeting(g: &[u8; GREETING_LEN]) -> Result<u8, ProtocolError> {
     }
     let mech = &g[12..32];
     let end = mech.iter().position(|&b| b == 0).unwrap_or(mech.len());
-    if &mech[..end] != b"NULL" {
+    if &mech[..end] != mechanism {
         return Err(ProtocolError::Mechanism(
             String::from_utf8_lossy(&mech[..end]).into_owned(),
         ));
@@ -255,6 +257,18 @@ pub fn put_frame_header(dst: &mut BytesMut, len: usize, more: bool) {
         dst.put_u8(len as u8);
     } else {
         dst.put_u8(more | FLAG_LONG);
+        dst.put_u64(len as u64);
+    }
+}
+
+/// Appends the header of a data (`command` false) or command frame of `len` bytes to `dst`.
+pub fn put_any_header(dst: &mut BytesMut, len: usize, more: bool, command: bool) {
+    let flags = if command { FLAG_COMMAND } else { 0 } | if more { FLAG_MORE } else { 0 };
+    if len <= 255 {
+        dst.put_u8(flags);
+        dst.put_u8(len as u8);
+    } else {
+        dst.put_u8(flags | FLAG_LONG);
         dst.put_u64(len as u64);
     }
 }

@@ -123,23 +123,29 @@ fn reserved_flag_bits_are_rejected() {
 
 #[test]
 fn greeting_checks() {
-    let ours = greeting(false);
-    assert_eq!(check_greeting(&ours), Ok(1));
+    let ours = greeting(false, b"NULL");
+    assert_eq!(check_greeting(&ours, b"NULL"), Ok(1));
     let mut v30 = ours;
     v30[11] = 0;
-    assert_eq!(check_greeting(&v30), Ok(0));
+    assert_eq!(check_greeting(&v30, b"NULL"), Ok(0));
     let mut v2 = ours;
     v2[10] = 2;
-    assert_eq!(check_greeting(&v2), Err(ProtocolError::BadVersion(2, 1)));
+    assert_eq!(
+        check_greeting(&v2, b"NULL"),
+        Err(ProtocolError::BadVersion(2, 1))
+    );
     let mut plain = ours;
     plain[12..32].fill(0);
     plain[12..17].copy_from_slice(b"PLAIN");
     assert_eq!(
-        check_greeting(&plain),
+        check_greeting(&plain, b"NULL"),
         Err(ProtocolError::Mechanism("PLAIN".into()))
     );
     let garbage = [b'G'; GREETING_LEN];
-    assert_eq!(check_greeting(&garbage), Err(ProtocolError::BadSignature));
+    assert_eq!(
+        check_greeting(&garbage, b"NULL"),
+        Err(ProtocolError::BadSignature)
+    );
     assert_eq!(
         check_signature(b"GET / HTTP"),
         Err(ProtocolError::BadSignature)

@@ -3,10 +3,11 @@
 //! is detached by a guard, so an aborted task never leaves a pipe marked live.
 
 use super::codec::ProtocolError;
+use super::curve_io::{CurveReader, CurveWriter};
 use super::dispatch::Arrival;
 use super::error::EngineError;
 use super::events::EventKind;
-use super::handshake::{handshake, HandshakeError};
+use super::handshake::{secure_handshake, Handshake, HandshakeError};
 use super::heartbeat::{heartbeat, Heartbeat, Liveness};
 use super::kind::SocketType;
 use super::options::Opt;
@@ -16,7 +17,8 @@ use super::routing::PipeId;
 use super::runtime::warn;
 use super::shared::Shared;
 use super::transport::{self, Stream};
-use bytes::Bytes;
+use super::zap::InprocZap;
+use bytes::{Bytes, BytesMut};
 use std::future::poll_fn;
 use std::sync::Arc;
 use std::task::Poll;
@@ -58,6 +60,10 @@ pub(crate) async fn serve(
         pipe,
         given,
         direct: stream.duplicate(),
+        peer_ip: stream
+            .peer_ip()
+            .map(|ip| ip.to_string())
+            .unwrap_or_default(),
     };
     let served = match stream {
         Stream::Tcp(s) => {
@@ -140,11 +146,13 @@ impl Drop for PipeGuard {
 }
 
 /// What a stream connection attaches with: the connect side's lasting pipe, the routing id
-/// `connect` gave the peer, and a duplicate of the socket for `Pipe::queue`'s direct writes.
+/// `connect` gave the peer, a duplicate of the socket for `Pipe::queue`'s direct writes, and the
+/// peer's IP address for ZAP.
 struct Link {
     pipe: Option<PipeId>,
     given: Option<Bytes>,
     direct: Option<socket2::Socket>,
+    peer_ip: String,
 }
 
 async fn serve_halves<R, W>(
@@ -155,6 +163,7 @@ async fn serve_halves<R, W>(
         pipe,
         given,
         direct,
+        peer_ip,
     }: Link,
     address: Arc<str>,
     as_server: bool,
@@ -166,7 +175,7 @@ where
     if shared.kind.info().raw() {
         return serve_raw(shared, r, w, (pipe, given)).await;
     }
-    let (hs_timeout, max_size, identity, probe) = {
+    let (hs_timeout, max_size, identity, probe, security) = {
         let st = shared.lock();
         let info = shared.kind.info();
         // A PAIR with its peer refuses others before the handshake, so the newcomer keeps its
@@ -183,9 +192,25 @@ where
             st.opts.max_message_size(),
             identity,
             Opt::ProbeRouter.applies_to(shared.kind) && st.opts.flag(Opt::ProbeRouter),
+            st.opts.security.clone(),
         )
     };
-    let hs = handshake(&mut r, &mut w, shared.kind, as_server, &identity);
+    let mut security = security;
+    if security.mechanism == super::security::Mechanism::Null {
+        // NULL has no roles: the greeting's as-server bit says which side accepted.
+        security.as_server = as_server;
+    }
+    let zap = InprocZap {
+        group: shared.group,
+    };
+    let config = Handshake {
+        ours: shared.kind,
+        identity: &identity,
+        security: &security,
+        zap: Some(&zap),
+        peer_address: peer_ip,
+    };
+    let hs = secure_handshake(&mut r, &mut w, &config);
     let result = match hs_timeout {
         Some(t) => tokio::time::timeout(t, hs)
             .await
@@ -194,31 +219,15 @@ where
             ))),
         None => hs.await,
     };
-    let (peer, leftover) = match result {
+    let done = match result {
         Ok(done) => done,
-        Err(HandshakeError::Protocol(e)) => {
-            warn(&format!("handshake failed, dropping the connection: {e}"));
-            report_protocol_error(&shared, &address, &e);
-            // A peer of the wrong type will not change: no point in reconnecting to it.
-            return if matches!(e, ProtocolError::Incompatible(_)) {
-                Served::Incompatible
-            } else {
-                Served::Failed
-            };
-        }
-        Err(HandshakeError::Io(e)) => {
-            let error = Some(EngineError::from(&e));
-            shared
-                .lock()
-                .emit_with(EventKind::HandshakeErrorOther, &address, None, error);
-            return Served::Failed;
-        }
+        Err(e) => return handshake_failed(&shared, &address, e),
     };
     let arrival = Arrival {
         pipe,
-        announced: &peer.identity,
+        announced: &done.peer.identity,
         given,
-        minor: peer.minor,
+        minor: done.peer.minor,
         carrier: None,
     };
     let Some(guard) = attach(&shared, arrival, probe) else {
@@ -228,19 +237,25 @@ where
         let mut st = shared.lock();
         // Not for PUSH and publishers: their sends come in streams, where a direct write per
         // writer cycle cost more than it saved (measured: the 1M × 10 slow-joiner run went from
-        // about 4 s to 5; push→pull 16 B across processes from about 1.6M to 1.4M msg/s).
+        // about 4 s to 5; push→pull 16 B across processes from about 1.6M to 1.4M msg/s). Not
+        // under CURVE either: every frame must be boxed by the writer.
         let streams = shared.kind == SocketType::Push || shared.kind.info().publishes();
-        if let Some(p) = st.pipes.get_mut(guard.id).filter(|_| !streams) {
+        if let Some(p) = st
+            .pipes
+            .get_mut(guard.id)
+            .filter(|_| !streams && done.cipher.is_none())
+        {
             p.set_direct(direct);
         }
     }
     shared.lock().emit(EventKind::Handshake, &address);
-    let live = Liveness::new();
-    let beat = Heartbeat::from_options(&shared.lock().opts);
-    let end = tokio::select! {
-        end = read_loop(&shared, guard.id, r, leftover, max_size, &live) => end,
-        end = write_loop(&shared, guard.id, w) => end,
-        end = heartbeat(&shared, guard.id, &live, beat) => end,
+    let end = match done.cipher {
+        None => run(&shared, guard.id, r, w, done.leftover, max_size).await,
+        Some((sender, receiver)) => {
+            let r = CurveReader::new(r, receiver, done.leftover);
+            let w = CurveWriter::new(w, sender);
+            run(&shared, guard.id, r, w, BytesMut::new(), max_size).await
+        }
     };
     if let End::Protocol(e) = &end {
         warn(&format!("dropping a connection: {e}"));
@@ -251,6 +266,59 @@ where
         shared.lock().emit(EventKind::Disconnect, &address);
     }
     Served::Handshaken
+}
+
+/// Reports a failed handshake as zeromq.js does (`handshake:error:protocol`, `:auth` with the ZAP
+/// status, or `:other`) and says whether a connector should try again.
+fn handshake_failed(shared: &Shared, address: &str, e: HandshakeError) -> Served {
+    let (kind, error) = match e {
+        HandshakeError::Protocol(e) => {
+            warn(&format!("handshake failed, dropping the connection: {e}"));
+            report_protocol_error(shared, address, &e);
+            // A peer of the wrong type will not change: no point in reconnecting to it.
+            return if matches!(e, ProtocolError::Incompatible(_)) {
+                Served::Incompatible
+            } else {
+                Served::Failed
+            };
+        }
+        HandshakeError::Io(e) => (EventKind::HandshakeErrorOther, EngineError::from(&e)),
+        HandshakeError::Auth(status) => {
+            (EventKind::HandshakeErrorAuth, EngineError::Auth { status })
+        }
+        HandshakeError::Zap(code) => (EventKind::HandshakeErrorProtocol, EngineError::Zap { code }),
+        HandshakeError::NoZapHandler => (
+            EventKind::HandshakeErrorOther,
+            EngineError::Os {
+                message: "No ZAP handler to authenticate with".into(),
+                errno: 14,
+            },
+        ),
+    };
+    shared.lock().emit_with(kind, address, None, Some(error));
+    Served::Failed
+}
+
+/// Runs a handshaken connection: reader, writer and heartbeat until one ends.
+async fn run<R, W>(
+    shared: &Shared,
+    pipe: PipeId,
+    r: R,
+    w: W,
+    leftover: BytesMut,
+    max_size: Option<u64>,
+) -> End
+where
+    R: AsyncRead + Unpin,
+    W: AsyncWrite + Unpin,
+{
+    let live = Liveness::new();
+    let beat = Heartbeat::from_options(&shared.lock().opts);
+    tokio::select! {
+        end = read_loop(shared, pipe, r, leftover, max_size, &live) => end,
+        end = write_loop(shared, pipe, w) => end,
+        end = heartbeat(shared, pipe, &live, beat) => end,
+    }
 }
 
 /// Serves a STREAM connection: no handshake, raw bytes both ways. The application learns of the
@@ -344,6 +412,10 @@ async fn write_loop<W: AsyncWrite + Unpin>(shared: &Shared, pipe: PipeId, mut w:
         // Commands (PONG) go first: the queue holds whole messages, so they never split one.
         chunks.splice(0..0, control.drain(..));
         if write_chunks(&mut w, &mut chunks, max_write).await.is_err() {
+            return End::Io;
+        }
+        // A plain stream has nothing buffered; CURVE's writer may still hold boxed frames.
+        if w.flush().await.is_err() {
             return End::Io;
         }
     }

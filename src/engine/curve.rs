@@ -95,7 +95,8 @@ const MORE: u8 = 0x01;
 const COMMAND: u8 = 0x02;
 
 impl CurveSender {
-    /// Appends one frame (`more`, `command`, `body`) to `out` as an encoded ZMTP MESSAGE command.
+    /// Appends one frame (`more`, `command`, `body`) to `out` as an encoded MESSAGE. It goes in a
+    /// data frame, as libzmq sends it (and expects it: RFC 26 calls MESSAGE a command).
     pub fn seal_frame(&mut self, more: bool, command: bool, body: &[u8], out: &mut BytesMut) {
         let short = self.next.to_be_bytes();
         self.next += 1;
@@ -106,7 +107,9 @@ impl CurveSender {
         let mut data = Vec::with_capacity(8 + boxed.len());
         data.extend_from_slice(&short);
         data.extend_from_slice(&boxed);
-        super::codec::encode_command(out, "MESSAGE", &data);
+        super::codec::put_any_header(out, 8 + data.len(), false, false);
+        out.extend_from_slice(b"\x07MESSAGE");
+        out.extend_from_slice(&data);
     }
 }
 

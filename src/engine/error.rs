@@ -59,20 +59,51 @@ pub enum EngineError {
         /// The raw errno, when the OS gave one.
         errno: i32,
     },
-    /// A peer broke the ZMTP protocol (in `handshake:error:protocol` events; code as zeromq.js's).
-    #[error("ZMTP protocol error: {message}")]
+    /// A peer broke the ZMTP protocol (in `handshake:error:protocol` events; code as zeromq.js's;
+    /// the message is zeromq.js's too, the detail is logged).
+    #[error("ZMTP protocol error")]
     Protocol {
         /// zeromq.js's code, e.g. `ERR_ZMTP_MECHANISM_MISMATCH`.
         code: &'static str,
         /// What went wrong.
         message: String,
     },
+    /// A ZAP handler refused a peer, or the peer's refused us (`handshake:error:auth`).
+    #[error("{}", auth_text(*status))]
+    Auth {
+        /// The ZAP status code: 300, 400 or 500.
+        status: u16,
+    },
+    /// The ZAP handler's reply broke RFC 27 (`handshake:error:protocol`).
+    #[error("ZAP protocol error")]
+    Zap {
+        /// zeromq.js's code, e.g. `ERR_ZAP_BAD_VERSION`.
+        code: &'static str,
+    },
     /// A background task of the socket failed unexpectedly; the socket was closed.
     #[error("Internal error: {0}")]
     Internal(String),
 }
 
+/// zeromq.js's message for a ZAP status.
+fn auth_text(status: u16) -> &'static str {
+    match status {
+        300 => "Temporary error",
+        400 => "Authentication failure",
+        500 => "Internal error",
+        _ => "Unknown error",
+    }
+}
+
 impl EngineError {
+    /// The ZAP status of an authentication failure (zeromq.js puts it on the event's error).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Auth { status } => Some(*status),
+            _ => None,
+        }
+    }
+
     /// The errno name callers branch on, as zeromq.js reports it.
     pub fn code(&self) -> &'static str {
         match self {
@@ -93,6 +124,8 @@ impl EngineError {
             Self::Unattached(_) => "EINVAL",
             Self::Os { errno, .. } => errno_name(*errno),
             Self::Protocol { code, .. } => code,
+            Self::Zap { code } => code,
+            Self::Auth { .. } => "EACCES",
             Self::Internal(_) => "EFAULT",
         }
     }
@@ -116,7 +149,8 @@ impl EngineError {
             Self::HostUnreachable => 113,
             Self::Unattached(_) => 22,
             Self::Os { errno, .. } => *errno,
-            Self::Protocol { .. } => 71,
+            Self::Protocol { .. } | Self::Zap { .. } => 71,
+            Self::Auth { .. } => 13,
             Self::Internal(_) => 14,
         }
     }
@@ -146,6 +180,7 @@ fn errno_name(errno: i32) -> &'static str {
         1 => "EPERM",
         2 => "ENOENT",
         13 => "EACCES",
+        14 => "EFAULT",
         17 => "EEXIST",
         20 => "ENOTDIR",
         22 => "EINVAL",

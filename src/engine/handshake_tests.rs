@@ -62,27 +62,27 @@ async fn garbage_truncation_and_mismatches_are_errors() {
     assert!(against(b"GET / HTTP/1.1\r\n\r\n".to_vec())
         .await
         .contains("signature"));
-    assert!(against(greeting(false)[..30].to_vec())
+    assert!(against(greeting(false, b"NULL")[..30].to_vec())
         .await
         .contains("eof"));
-    let mut v2 = greeting(false).to_vec();
+    let mut v2 = greeting(false, b"NULL").to_vec();
     v2[10] = 2;
     assert!(against(v2).await.contains("version 2.1"));
-    let mut curve = greeting(false).to_vec();
+    let mut curve = greeting(false, b"NULL").to_vec();
     curve[12..17].copy_from_slice(b"CURVE");
     assert!(against(curve).await.contains("mechanism"));
-    let mut stream = greeting(false).to_vec();
+    let mut stream = greeting(false, b"NULL").to_vec();
     stream.extend(ready(&[("Socket-Type", b"STREAM")]));
     assert!(against(stream)
         .await
         .contains("incompatible socket type \"STREAM\""));
-    let mut no_type = greeting(false).to_vec();
+    let mut no_type = greeting(false, b"NULL").to_vec();
     no_type.extend(ready(&[("Identity", b"x")]));
     assert!(against(no_type).await.contains("malformed READY"));
-    let mut data_first = greeting(false).to_vec();
+    let mut data_first = greeting(false, b"NULL").to_vec();
     data_first.extend([0u8, 1, b'x']);
     assert!(against(data_first).await.contains("expected READY"));
-    let mut error = greeting(false).to_vec();
+    let mut error = greeting(false, b"NULL").to_vec();
     let mut cmd = BytesMut::new();
     encode_command(&mut cmd, "ERROR", b"\x06denied");
     error.extend(&cmd[..]);
@@ -91,7 +91,7 @@ async fn garbage_truncation_and_mismatches_are_errors() {
 
 #[tokio::test]
 async fn oversized_handshake_is_refused_without_waiting_for_it() {
-    let mut huge = greeting(false).to_vec();
+    let mut huge = greeting(false, b"NULL").to_vec();
     huge.push(0x06); // long command frame
     huge.extend((1u64 << 40).to_be_bytes());
     huge.extend(vec![0u8; MAX_HANDSHAKE_BYTES + 10]);
@@ -103,7 +103,7 @@ async fn bytes_after_ready_are_kept() {
     let (ours, theirs) = duplex(4096);
     let (mut r, mut w) = split(ours);
     let (mut tr, mut tw) = split(theirs);
-    let mut bytes = greeting(false).to_vec();
+    let mut bytes = greeting(false, b"NULL").to_vec();
     bytes.extend(ready(&[("Socket-Type", b"PUSH"), ("Identity", b"me")]));
     bytes.extend([0u8, 2, b'h', b'i']);
     tw.write_all(&bytes).await.unwrap();

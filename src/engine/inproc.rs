@@ -121,6 +121,14 @@ pub fn connect(name: &str, group: u64) -> io::Result<InprocLink> {
     })
 }
 
+/// Whether a socket of JS environment `group` has bound `name`.
+pub fn is_bound_in(name: &str, group: u64) -> bool {
+    registry()
+        .as_ref()
+        .and_then(|map| map.get(name))
+        .is_some_and(|(_, their_group, _)| *their_group == group)
+}
+
 /// Resolves at the next inproc bind anywhere in the process.
 pub async fn next_bind() {
     BOUND.notified().await;

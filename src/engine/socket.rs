@@ -403,6 +403,8 @@ pub fn shutdown_group(group: u64, limit: Duration, slow_after: Duration, on_slow
 #[path = "socket_endpoints.rs"]
 mod endpoints;
 
+#[path = "socket_security.rs"]
+mod security;
 #[path = "socket_waits.rs"]
 mod waits;
 

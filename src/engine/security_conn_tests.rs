@@ -1,0 +1,223 @@
+//! Engine layer tests: PLAIN and CURVE end to end between two sockets over tcp, with a ZAP
+//! handler on inproc where the test needs one (each test in a group of its own, so handlers do
+//! not meet).
+
+use crate::engine::events::{EventKind, SocketEvent};
+use crate::engine::kind::SocketType;
+use crate::engine::options::Opt;
+use crate::engine::security::{curve_key_pair, SecOpt, SecValue};
+use crate::engine::socket::Socket;
+use crate::engine::test_util::{msg, recv, send, text};
+use bytes::Bytes;
+use std::time::Duration;
+
+fn key(k: [u8; 32]) -> SecValue {
+    SecValue::Bytes(Bytes::copy_from_slice(&k))
+}
+
+fn pair_in(group: u64) -> (Socket, Socket) {
+    let a = Socket::in_group(SocketType::Pair, group).unwrap();
+    let b = Socket::in_group(SocketType::Pair, group).unwrap();
+    for s in [&a, &b] {
+        s.set_option(Opt::Linger, 0).unwrap();
+    }
+    (a, b)
+}
+
+/// The next event of `kind` on an observed socket (at most 5 s).
+async fn event(s: &Socket, kind: EventKind) -> SocketEvent {
+    let wait = async {
+        loop {
+            let mut out = Vec::new();
+            s.take_events(&mut out, 100);
+            if let Some(e) = out.into_iter().find(|e| e.kind == kind) {
+                return e;
+            }
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            s.events_wait_then(move |_| {
+                let _ = tx.send(());
+            });
+            let _ = rx.await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(5), wait)
+        .await
+        .expect("the event within 5 s")
+}
+
+fn curve_sockets(group: u64, server_key: [u8; 32]) -> (Socket, Socket) {
+    let (server_public, server_secret) = curve_key_pair();
+    let (client_public, client_secret) = curve_key_pair();
+    let (server, client) = pair_in(group);
+    server
+        .set_security(SecOpt::CurveServer, SecValue::Bool(true))
+        .unwrap();
+    server
+        .set_security(SecOpt::CurvePublicKey, key(server_public))
+        .unwrap();
+    server
+        .set_security(SecOpt::CurveSecretKey, key(server_secret))
+        .unwrap();
+    let server_key = if server_key == [0; 32] {
+        server_public
+    } else {
+        server_key
+    };
+    client
+        .set_security(SecOpt::CurveServerKey, key(server_key))
+        .unwrap();
+    client
+        .set_security(SecOpt::CurvePublicKey, key(client_public))
+        .unwrap();
+    client
+        .set_security(SecOpt::CurveSecretKey, key(client_secret))
+        .unwrap();
+    (server, client)
+}
+
+#[tokio::test]
+async fn curve_carries_messages_both_ways_with_heartbeats() {
+    let (server, client) = curve_sockets(9101, [0; 32]);
+    for s in [&server, &client] {
+        s.set_option(Opt::HeartbeatInterval, 20).unwrap();
+    }
+    let ep = server.bind("tcp://127.0.0.1:*").unwrap().await.unwrap();
+    client.connect(&ep).unwrap();
+    send(&client, msg(&["multi", "", "part"])).await;
+    assert_eq!(text(&recv(&server).await), ["multi", "", "part"]);
+    let big = Bytes::from(vec![7u8; 200_000]);
+    send(&server, vec![big.clone()]).await;
+    assert_eq!(recv(&client).await, vec![big]);
+    // Several heartbeat intervals of PINGs and PONGs, boxed like messages, and still talking.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    send(&client, msg(&["after pings"])).await;
+    assert_eq!(text(&recv(&server).await), ["after pings"]);
+    server.close();
+    client.close();
+}
+
+#[tokio::test]
+async fn curve_with_the_wrong_server_key_is_refused() {
+    let (other, _) = curve_key_pair();
+    let (server, client) = curve_sockets(9102, other);
+    server.observe();
+    let ep = server.bind("tcp://127.0.0.1:*").unwrap().await.unwrap();
+    client.connect(&ep).unwrap();
+    let e = event(&server, EventKind::HandshakeErrorProtocol).await;
+    assert_eq!(e.error.unwrap().code(), "ERR_ZMTP_CRYPTOGRAPHIC");
+    server.close();
+    client.close();
+}
+
+#[tokio::test]
+async fn mechanism_mismatch_is_reported_on_both_sides() {
+    let (a, b) = pair_in(9103);
+    a.set_security(SecOpt::PlainServer, SecValue::Bool(true))
+        .unwrap();
+    b.set_security(SecOpt::CurveServer, SecValue::Bool(true))
+        .unwrap();
+    a.observe();
+    b.observe();
+    let ep = a.bind("tcp://127.0.0.1:*").unwrap().await.unwrap();
+    b.connect(&ep).unwrap();
+    for s in [&a, &b] {
+        let e = event(s, EventKind::HandshakeErrorProtocol).await;
+        assert_eq!(e.error.unwrap().code(), "ERR_ZMTP_MECHANISM_MISMATCH");
+    }
+    a.close();
+    b.close();
+}
+
+/// A ZAP handler in `group` admitting PLAIN user "admin" with password "secret" as "Admin".
+async fn zap_handler(group: u64) -> Socket {
+    let zap = Socket::in_group(SocketType::Router, group).unwrap();
+    zap.set_option(Opt::Linger, 0).unwrap();
+    zap.bind("inproc://zeromq.zap.01").unwrap().await.unwrap();
+    let handler = zap.clone();
+    tokio::spawn(async move {
+        loop {
+            let mut got = Vec::new();
+            if handler.recv_batch(&mut got, 16, usize::MAX).is_err() {
+                return;
+            }
+            for req in got {
+                // [peer, "", "1.0", id, domain, address, identity, mechanism, user, password]
+                let ok = req.len() == 10
+                    && &req[7][..] == b"PLAIN"
+                    && &req[8][..] == b"admin"
+                    && &req[9][..] == b"secret";
+                let status: &[u8] = if ok { b"200" } else { b"400" };
+                let reply = vec![
+                    req[0].clone(),
+                    Bytes::new(),
+                    req[2].clone(),
+                    req[3].clone(),
+                    Bytes::copy_from_slice(status),
+                    Bytes::new(),
+                    Bytes::from_static(b"Admin"),
+                    Bytes::new(),
+                ];
+                if handler.try_send(reply).is_err() {
+                    return;
+                }
+            }
+            if handler.recv_wait().await.is_err() || handler.is_closed() {
+                return;
+            }
+        }
+    });
+    zap
+}
+
+#[tokio::test]
+async fn plain_with_zap_admits_good_credentials_and_refuses_bad_ones() {
+    let zap = zap_handler(9104).await;
+    let (server, good) = pair_in(9104);
+    server
+        .set_security(SecOpt::PlainServer, SecValue::Bool(true))
+        .unwrap();
+    server.observe();
+    let ep = server.bind("tcp://127.0.0.1:*").unwrap().await.unwrap();
+    good.set_security(SecOpt::PlainUsername, SecValue::Bytes("admin".into()))
+        .unwrap();
+    good.set_security(SecOpt::PlainPassword, SecValue::Bytes("secret".into()))
+        .unwrap();
+    good.connect(&ep).unwrap();
+    send(&good, msg(&["let me in"])).await;
+    assert_eq!(text(&recv(&server).await), ["let me in"]);
+    good.close();
+
+    let bad = Socket::in_group(SocketType::Pair, 9104).unwrap();
+    bad.set_option(Opt::Linger, 0).unwrap();
+    bad.set_security(SecOpt::PlainUsername, SecValue::Bytes("admin".into()))
+        .unwrap();
+    bad.set_security(SecOpt::PlainPassword, SecValue::Bytes("guess".into()))
+        .unwrap();
+    bad.observe();
+    bad.connect(&ep).unwrap();
+    let theirs = event(&bad, EventKind::HandshakeErrorAuth).await;
+    assert_eq!(theirs.error.unwrap().status(), Some(400));
+    let ours = event(&server, EventKind::HandshakeErrorAuth).await;
+    assert_eq!(ours.error.unwrap().to_string(), "Authentication failure");
+    bad.close();
+    server.close();
+    zap.close();
+}
+
+#[tokio::test]
+async fn plain_server_without_a_zap_handler_refuses() {
+    let (server, client) = pair_in(9105);
+    server
+        .set_security(SecOpt::PlainServer, SecValue::Bool(true))
+        .unwrap();
+    server.observe();
+    let ep = server.bind("tcp://127.0.0.1:*").unwrap().await.unwrap();
+    client
+        .set_security(SecOpt::PlainUsername, SecValue::Bytes("anyone".into()))
+        .unwrap();
+    client.connect(&ep).unwrap();
+    let e = event(&server, EventKind::HandshakeErrorOther).await;
+    assert_eq!(e.error.unwrap().code(), "EFAULT");
+    server.close();
+    client.close();
+}
