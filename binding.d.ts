@@ -66,6 +66,18 @@ export declare class BindingSocket {
   getTextOption(name: string): string | null
   /** Writes a text option; null clears it (a `tcpAcceptFilter` value adds a range). */
   setTextOption(name: string, value?: string | undefined | null): void
+  /**
+   * Reads a security option (`plainServer`, `curvePublicKey`, `zapDomain`, ...): flags as
+   * booleans, keys as Z85 text, credentials and domains as text; null when a key is unset.
+   */
+  getSecurityOption(name: string): boolean | string | null
+  /**
+   * Writes a security option: a boolean for the server flags, bytes (text, or a key as 32
+   * raw bytes or 40 Z85 characters) or null for the others. `EINVAL` for a malformed value.
+   */
+  setSecurityOption(name: string, value?: boolean | Buffer | undefined | null): void
+  /** The security mechanism the options select: null (NULL), `"plain"` or `"curve"`. */
+  get securityMechanism(): string | null
   /** Writes an option by its zeromq.js name (numbers must be integers; booleans for flags). */
   setOption(name: string, value: number | boolean): void
   /**
@@ -97,6 +109,16 @@ export interface BindingEvent {
   errorMessage?: string
   /** `*:error` events: the error's errno. */
   errno?: number
+  /** `handshake:error:auth`: the ZAP status code (300, 400 or 500). */
+  status?: number
+}
+
+/** A CURVE key pair in Z85 text (40 characters each). */
+export interface BindingKeyPair {
+  /** The public key. */
+  publicKey: string
+  /** The secret key. */
+  secretKey: string
 }
 
 /** One option of the engine's table, as the TypeScript layer needs it to define properties. */
@@ -112,6 +134,12 @@ export interface BindingOptionInfo {
   /** Wire names of the socket types that have it (`["ROUTER"]`); empty: every type. */
   only: Array<string>
 }
+
+/** A new CURVE key pair from the operating system's random source. */
+export declare function curveKeyPair(): BindingKeyPair
+
+/** The public key of a secret key (32 bytes or 40 Z85 characters), in Z85. */
+export declare function curvePublicKey(secret: Buffer): string
 
 /**
  * The per-message functions, each taking a socket's `fastHandle()` first: `trySend`,
@@ -139,3 +167,9 @@ export declare function setSharedContextOption(name: string, value: number): voi
 
 /** A default-context option set by any thread (`null` if none ever was). */
 export declare function sharedContextOption(name: string): number | null
+
+/** The bytes of Z85 `text` (a multiple of 5 characters of the Z85 alphabet). */
+export declare function z85Decode(text: string): Buffer
+
+/** Z85 text of `data` (a multiple of 4 bytes long). */
+export declare function z85Encode(data: Buffer): string
