@@ -1,5 +1,6 @@
 // zeromq-rs public types, written by hand over the generated binding.d.ts.
 /// <reference types="node" />
+import type { SecurityOptions, SecurityProperties } from "./lib/security"
 
 /** One frame of an outgoing message, as zeromq.js accepts it. `null` is an empty frame. */
 export type MessageLike = ArrayBufferView | ArrayBuffer | SharedArrayBuffer | string | number | null
@@ -181,8 +182,6 @@ export declare abstract class Socket {
   tcpKeepaliveCount: number
   tcpKeepaliveIdle: number
   tcpKeepaliveInterval: number
-  /** The security mechanism in use: `null` (NULL, the only one so far). */
-  readonly securityMechanism: null | "plain" | "curve"
   /** Whether the socket may be used from several threads at once: always false, as in zeromq.js. */
   readonly threadSafe: boolean
   /**
@@ -621,8 +620,12 @@ export declare const capability: {
   readonly inproc: boolean
 }
 
-/** A CURVE key pair (Z85 text, 40 characters each). Throws `ENOTSUP` until CURVE is supported (`capability.curve`). */
-export declare function curveKeyPair(): { publicKey: string; secretKey: string }
+export * from "./lib/security"
+
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
+export interface SocketOptions<_S = unknown> extends SecurityOptions {}
+
+export interface Socket extends SecurityProperties {}
 
 /** Options of the `push`/`pull` helpers: socket options plus the address. */
 export interface HelperOptions extends SocketOptions {

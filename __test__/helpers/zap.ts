@@ -1,0 +1,40 @@
+// A ZAP handler (RFC 27) for the security specs: a Router bound at inproc://zeromq.zap.01 in this
+// JS environment, answering with the status `decide` returns and recording every request.
+import { Router } from "../../index"
+
+/** One ZAP request as the handler saw it. */
+export interface ZapSeen {
+  domain: string
+  address: string
+  mechanism: string
+  credentials: Buffer[]
+}
+
+/** The verdict for a request: a status code ("200", "400", ...) and the user id to give. */
+export type Decide = (req: ZapSeen) => { status: string; userId?: string }
+
+export interface ZapHandler {
+  /** Every request answered so far. */
+  seen: ZapSeen[]
+  /** Replaces the verdict function (for the next requests). */
+  decide: Decide
+  close(): void
+}
+
+/** Binds the handler; `close()` it when done (one per JS environment at a time). */
+export async function startZapHandler(decide: Decide = () => ({ status: "200" })): Promise<ZapHandler> {
+  const router = new Router({ linger: 0 })
+  await router.bind("inproc://zeromq.zap.01")
+  const handler: ZapHandler = { seen: [], decide, close: () => router.close() }
+  void (async () => {
+    for await (const [peer, delimiter, version, id, domain, address, , mechanism, ...credentials] of router) {
+      const req = { domain: String(domain), address: String(address), mechanism: String(mechanism), credentials }
+      handler.seen.push(req)
+      const { status, userId = "" } = handler.decide(req)
+      await router.send([peer, delimiter, version, id, status, status === "200" ? "OK" : "No", userId, ""])
+    }
+  })().catch(() => {
+    // Closed: done.
+  })
+  return handler
+}
