@@ -5,9 +5,10 @@
 use super::codec::ProtocolError;
 use super::curve_io::{CurveReader, CurveWriter};
 use super::dispatch::Arrival;
-use super::error::EngineError;
 use super::events::EventKind;
 use super::handshake::{secure_handshake, Handshake, HandshakeError};
+use super::handshake_report::handshake_failed;
+pub(crate) use super::handshake_report::report_protocol_error;
 use super::heartbeat::{heartbeat, Heartbeat, Liveness};
 use super::kind::SocketType;
 use super::options::Opt;
@@ -115,20 +116,6 @@ pub(crate) fn attach(shared: &Arc<Shared>, arrival: Arrival, probe: bool) -> Opt
         id,
         persistent,
     })
-}
-
-/// Records a failed handshake as a `handshake:error:protocol` event.
-pub(crate) fn report_protocol_error(shared: &Shared, address: &str, e: &ProtocolError) {
-    let error = EngineError::Protocol {
-        code: e.zmtp_code(),
-        message: e.to_string(),
-    };
-    shared.lock().emit_with(
-        EventKind::HandshakeErrorProtocol,
-        address,
-        None,
-        Some(error),
-    );
 }
 
 /// Detaches (connect side) or removes (accepted, or `immediate`) the pipe however the task ends.
@@ -266,37 +253,6 @@ where
         shared.lock().emit(EventKind::Disconnect, &address);
     }
     Served::Handshaken
-}
-
-/// Reports a failed handshake as zeromq.js does (`handshake:error:protocol`, `:auth` with the ZAP
-/// status, or `:other`) and says whether a connector should try again.
-fn handshake_failed(shared: &Shared, address: &str, e: HandshakeError) -> Served {
-    let (kind, error) = match e {
-        HandshakeError::Protocol(e) => {
-            warn(&format!("handshake failed, dropping the connection: {e}"));
-            report_protocol_error(shared, address, &e);
-            // A peer of the wrong type will not change: no point in reconnecting to it.
-            return if matches!(e, ProtocolError::Incompatible(_)) {
-                Served::Incompatible
-            } else {
-                Served::Failed
-            };
-        }
-        HandshakeError::Io(e) => (EventKind::HandshakeErrorOther, EngineError::from(&e)),
-        HandshakeError::Auth(status) => {
-            (EventKind::HandshakeErrorAuth, EngineError::Auth { status })
-        }
-        HandshakeError::Zap(code) => (EventKind::HandshakeErrorProtocol, EngineError::Zap { code }),
-        HandshakeError::NoZapHandler => (
-            EventKind::HandshakeErrorOther,
-            EngineError::Os {
-                message: "No ZAP handler to authenticate with".into(),
-                errno: 14,
-            },
-        ),
-    };
-    shared.lock().emit_with(kind, address, None, Some(error));
-    Served::Failed
 }
 
 /// Runs a handshaken connection: reader, writer and heartbeat until one ends.

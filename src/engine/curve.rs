@@ -6,8 +6,8 @@
 //! into an error.
 
 use super::codec::ProtocolError;
+pub use super::curve_session::{CurveReceiver, CurveSender};
 use super::security::Key;
-use bytes::{Bytes, BytesMut};
 use crypto_box::aead::{AeadInPlace, KeyInit};
 use crypto_box::{PublicKey, SalsaBox, SecretKey};
 use crypto_secretbox::XSalsa20Poly1305;
@@ -26,18 +26,18 @@ const VOUCH_BOX: usize = 64 + TAG;
 /// INITIATE's box holds C, the vouch's long nonce and the vouch before the metadata.
 const INITIATE_FIXED: usize = 32 + 16 + VOUCH_BOX;
 
-fn failed() -> ProtocolError {
+pub(crate) fn failed() -> ProtocolError {
     ProtocolError::Cryptographic
 }
 
-fn nonce(prefix: &[u8], tail: &[u8]) -> crypto_box::Nonce {
+pub(crate) fn nonce(prefix: &[u8], tail: &[u8]) -> crypto_box::Nonce {
     let mut n = crypto_box::Nonce::default();
     n[..prefix.len()].copy_from_slice(prefix);
     n[prefix.len()..].copy_from_slice(tail);
     n
 }
 
-fn seal(key: &SalsaBox, n: &crypto_box::Nonce, plain: &[u8]) -> Vec<u8> {
+pub(crate) fn seal(key: &SalsaBox, n: &crypto_box::Nonce, plain: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(TAG + plain.len());
     out.extend_from_slice(&[0u8; TAG]);
     out.extend_from_slice(plain);
@@ -48,7 +48,11 @@ fn seal(key: &SalsaBox, n: &crypto_box::Nonce, plain: &[u8]) -> Vec<u8> {
     out
 }
 
-fn open(key: &SalsaBox, n: &crypto_box::Nonce, boxed: &[u8]) -> Result<Vec<u8>, ProtocolError> {
+pub(crate) fn open(
+    key: &SalsaBox,
+    n: &crypto_box::Nonce,
+    boxed: &[u8],
+) -> Result<Vec<u8>, ProtocolError> {
     if boxed.len() < TAG {
         return Err(failed());
     }
@@ -74,65 +78,6 @@ fn random<const N: usize>() -> [u8; N] {
     let mut out = [0u8; N];
     OsRng.fill_bytes(&mut out);
     out
-}
-
-/// The sending half of an established CURVE session: boxes each frame into a MESSAGE command.
-pub struct CurveSender {
-    key: SalsaBox,
-    prefix: &'static [u8; 16],
-    next: u64,
-}
-
-/// The receiving half: opens MESSAGE commands, checking that short nonces strictly increase.
-pub struct CurveReceiver {
-    key: SalsaBox,
-    prefix: &'static [u8; 16],
-    last: u64,
-}
-
-/// MESSAGE flag bits inside the box.
-const MORE: u8 = 0x01;
-const COMMAND: u8 = 0x02;
-
-impl CurveSender {
-    /// Appends one frame (`more`, `command`, `body`) to `out` as an encoded MESSAGE. It goes in a
-    /// data frame, as libzmq sends it (and expects it: RFC 26 calls MESSAGE a command).
-    pub fn seal_frame(&mut self, more: bool, command: bool, body: &[u8], out: &mut BytesMut) {
-        let short = self.next.to_be_bytes();
-        self.next += 1;
-        let mut plain = Vec::with_capacity(1 + body.len());
-        plain.push((u8::from(more) * MORE) | (u8::from(command) * COMMAND));
-        plain.extend_from_slice(body);
-        let boxed = seal(&self.key, &nonce(self.prefix, &short), &plain);
-        let mut data = Vec::with_capacity(8 + boxed.len());
-        data.extend_from_slice(&short);
-        data.extend_from_slice(&boxed);
-        super::codec::put_any_header(out, 8 + data.len(), false, false);
-        out.extend_from_slice(b"\x07MESSAGE");
-        out.extend_from_slice(&data);
-    }
-}
-
-impl CurveReceiver {
-    /// Opens the data of a MESSAGE command: (more, command, body).
-    pub fn open_message(&mut self, data: &[u8]) -> Result<(bool, bool, Bytes), ProtocolError> {
-        let short: [u8; 8] = data
-            .get(..8)
-            .and_then(|s| s.try_into().ok())
-            .ok_or_else(failed)?;
-        let n = u64::from_be_bytes(short);
-        if n <= self.last {
-            return Err(failed());
-        }
-        let plain = open(&self.key, &nonce(self.prefix, &short), &data[8..])?;
-        let flags = *plain.first().ok_or_else(failed)?;
-        self.last = n;
-        Ok((
-            flags & MORE != 0,
-            flags & COMMAND != 0,
-            Bytes::from(plain).slice(1..),
-        ))
-    }
 }
 
 /// The client's side of the handshake, between its commands.

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::engine::security::curve_key_pair;
+use bytes::BytesMut;
 
 struct Pair {
     client: CurveClient,

@@ -221,3 +221,118 @@ async fn plain_server_without_a_zap_handler_refuses() {
     server.close();
     client.close();
 }
+
+/// A hand-driven CURVE client over a raw TCP stream: completes the handshake with `server_key`
+/// and returns the stream and the session's halves, so a test can misuse them.
+async fn raw_curve_client(
+    ep: &str,
+    server_key: [u8; 32],
+) -> (
+    tokio::net::TcpStream,
+    crate::engine::curve::CurveSender,
+    crate::engine::curve::CurveReceiver,
+) {
+    use crate::engine::codec::{self, Decoder};
+    use crate::engine::curve::CurveClient;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = ep.trim_start_matches("tcp://");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream
+        .write_all(&codec::greeting(false, b"CURVE"))
+        .await
+        .unwrap();
+    let mut greeting = [0u8; 64];
+    stream.read_exact(&mut greeting).await.unwrap();
+    let (public, secret) = curve_key_pair();
+    let mut client = CurveClient::new(public, secret, server_key);
+    let mut buf = bytes::BytesMut::new();
+    let mut decoder = Decoder::new(None);
+    let mut out = bytes::BytesMut::new();
+    codec::encode_command(&mut out, "HELLO", &client.hello());
+    stream.write_all(&out).await.unwrap();
+    let mut next = async |stream: &mut tokio::net::TcpStream, buf: &mut bytes::BytesMut| loop {
+        if let Some(frame) = decoder.decode(buf).unwrap() {
+            return codec::parse_command(&frame.body).unwrap().data;
+        }
+        assert!(stream.read_buf(buf).await.unwrap() > 0, "server hung up");
+    };
+    let welcome = next(&mut stream, &mut buf).await;
+    let meta = codec::encode_properties(&[("Socket-Type", b"PAIR")]);
+    let mut out = bytes::BytesMut::new();
+    codec::encode_command(
+        &mut out,
+        "INITIATE",
+        &client.initiate(&welcome, &meta).unwrap(),
+    );
+    stream.write_all(&out).await.unwrap();
+    let ready = next(&mut stream, &mut buf).await;
+    let (_, sender, receiver) = client.ready(&ready).unwrap();
+    (stream, sender, receiver)
+}
+
+#[tokio::test]
+async fn replayed_or_forged_boxes_drop_the_connection_and_the_socket_keeps_serving() {
+    use tokio::io::AsyncWriteExt;
+    let (server_public, server_secret) = curve_key_pair();
+    let server = Socket::in_group(SocketType::Pair, 9106).unwrap();
+    server.set_option(Opt::Linger, 0).unwrap();
+    server
+        .set_security(SecOpt::CurveServer, SecValue::Bool(true))
+        .unwrap();
+    server
+        .set_security(SecOpt::CurveSecretKey, key(server_secret))
+        .unwrap();
+    server.observe();
+    let ep = server.bind("tcp://127.0.0.1:*").unwrap().await.unwrap();
+    for attack in ["replay", "forge", "truncate"] {
+        let (mut stream, mut sender, _) = raw_curve_client(&ep, server_public).await;
+        let mut first = bytes::BytesMut::new();
+        sender.seal_frame(false, false, attack.as_bytes(), &mut first);
+        stream.write_all(&first).await.unwrap();
+        assert_eq!(
+            text(&recv(&server).await),
+            [attack],
+            "a proper box is delivered"
+        );
+        let mut bad = first.clone();
+        match attack {
+            "replay" => {}
+            "forge" => {
+                // A fresh nonce, so only the tag is wrong.
+                let mut fresh = bytes::BytesMut::new();
+                sender.seal_frame(false, false, attack.as_bytes(), &mut fresh);
+                let mut forged = fresh.clone();
+                let end = forged.len() - 1;
+                forged[end] ^= 1;
+                bad = forged;
+            }
+            _ => {
+                // A MESSAGE too short to hold a box.
+                bad = bytes::BytesMut::new();
+                crate::engine::codec::put_any_header(&mut bad, 8 + 8 + 3, false, false);
+                bad.extend_from_slice(b"\x07MESSAGE");
+                bad.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 9, 1, 2, 3]);
+            }
+        }
+        stream.write_all(&bad).await.unwrap();
+        event(&server, EventKind::Disconnect).await;
+    }
+    // A proper client still gets through.
+    let (client_public, client_secret) = curve_key_pair();
+    let client = Socket::in_group(SocketType::Pair, 9106).unwrap();
+    client.set_option(Opt::Linger, 0).unwrap();
+    client
+        .set_security(SecOpt::CurveServerKey, key(server_public))
+        .unwrap();
+    client
+        .set_security(SecOpt::CurvePublicKey, key(client_public))
+        .unwrap();
+    client
+        .set_security(SecOpt::CurveSecretKey, key(client_secret))
+        .unwrap();
+    client.connect(&ep).unwrap();
+    send(&client, msg(&["still serving"])).await;
+    assert_eq!(text(&recv(&server).await), ["still serving"]);
+    client.close();
+    server.close();
+}
