@@ -51,6 +51,8 @@ const MODES = ([
   "one process, batch API",
   "one process, dealer→router",
   "two processes, dealer→router",
+  "one process, CURVE",
+  "two processes, CURVE",
 ] as const).filter(
   (m) => !process.env.BENCH_MODE || m.startsWith(process.env.BENCH_MODE),
 )
@@ -85,11 +87,16 @@ function startPeer(args: string[], onLine: (line: Record<string, unknown>) => vo
 const BATCH_MODE = "one process, batch API"
 /** The dealer→router rows: a DEALER sending to a ROUTER (which receives [id, message]). */
 const DEALER_MODES = ["one process, dealer→router", "two processes, dealer→router"]
+/** The CURVE rows: push→pull 256 B over tcp with CURVE, zeromq-rs beside zeromq.js only. */
+const CURVE_MODES = ["one process, CURVE", "two processes, CURVE"]
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const serverKeys: { publicKey: string; secretKey: string } = require("..").curveKeyPair()
 
 async function runOne(lib: LibName, mode: string, transport: string, size: number, count: number): Promise<Sample> {
   // Read by the peer process (inherits the environment): zeromq.js has no batch API.
   process.env.BENCH_BATCH = mode === BATCH_MODE && lib === "zeromq-rs" ? "1" : "0"
   process.env.BENCH_PATTERN = DEALER_MODES.includes(mode) ? "dealer-router" : ""
+  process.env.BENCH_CURVE = CURVE_MODES.includes(mode) ? `${serverKeys.publicKey} ${serverKeys.secretKey}` : ""
   if (mode.startsWith("one process")) {
     let result: Record<string, number> = {}
     const p = startPeer(["both", lib, address(transport), String(size), String(count)], (l) => (result = l as never))
@@ -120,15 +127,17 @@ async function main(): Promise<void> {
       // inproc joins sockets of one process only.
       if (transport === "inproc" && mode.startsWith("two processes")) continue
       // The dealer→router rows are the issue's 256 B over tcp.
-      if (DEALER_MODES.includes(mode) && transport !== "tcp") continue
+      if ((DEALER_MODES.includes(mode) || CURVE_MODES.includes(mode)) && transport !== "tcp") continue
       for (const [size, count] of SIZES) {
         // The batch API is for many small messages.
         if (mode === BATCH_MODE && size > 256) continue
-        if (DEALER_MODES.includes(mode) && size !== 256) continue
+        if ((DEALER_MODES.includes(mode) || CURVE_MODES.includes(mode)) && size !== 256) continue
         const samples: Record<LibName, Sample[]> = { "zeromq-rs": [], "zeromq.js": [], pyzmq: [], "zmq.rs": [], libzmq: [] }
         const plain = mode === "one process" || mode === "two processes"
         // zmq.rs has no inproc either.
-        const libs = LIBS.filter((l) => !PUSH_PULL_ONLY.includes(l) || (plain && transport !== "inproc"))
+        const libs = CURVE_MODES.includes(mode)
+          ? LIBS.filter((l) => l === "zeromq-rs" || l === "zeromq.js")
+          : LIBS.filter((l) => !PUSH_PULL_ONLY.includes(l) || (plain && transport !== "inproc"))
         for (let round = 0; round < ROUNDS; round++) {
           for (const lib of round % 2 === 0 ? libs : [...libs].reverse()) {
             samples[lib].push(await runOne(lib, mode, transport, size, count))
@@ -141,7 +150,7 @@ async function main(): Promise<void> {
           size,
           ours: { msgsPerSec: m("zeromq-rs", "msgsPerSec"), cpuUsPerMsg: m("zeromq-rs", "cpuUsPerMsg"), rssMiB: m("zeromq-rs", "rssMiB") },
           zeromqjs: { msgsPerSec: m("zeromq.js", "msgsPerSec"), cpuUsPerMsg: m("zeromq.js", "cpuUsPerMsg"), rssMiB: m("zeromq.js", "rssMiB") },
-          pyzmq: HAVE_PYZMQ ? { msgsPerSec: m("pyzmq", "msgsPerSec"), cpuUsPerMsg: m("pyzmq", "cpuUsPerMsg"), rssMiB: m("pyzmq", "rssMiB") } : undefined,
+          pyzmq: libs.includes("pyzmq") ? { msgsPerSec: m("pyzmq", "msgsPerSec"), cpuUsPerMsg: m("pyzmq", "cpuUsPerMsg"), rssMiB: m("pyzmq", "rssMiB") } : undefined,
           zmqrs: libs.includes("zmq.rs") ? { msgsPerSec: m("zmq.rs", "msgsPerSec"), cpuUsPerMsg: m("zmq.rs", "cpuUsPerMsg"), rssMiB: m("zmq.rs", "rssMiB") } : undefined,
           libzmq: libs.includes("libzmq") ? { msgsPerSec: m("libzmq", "msgsPerSec"), cpuUsPerMsg: m("libzmq", "cpuUsPerMsg"), rssMiB: m("libzmq", "rssMiB") } : undefined,
         }
@@ -180,10 +189,10 @@ function printRow(row: { mode: string; transport: string; size: number; ours: Sa
   }
   const k = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : `${Math.round(n / 1e3)}k`)
   const sizeText = row.size >= 1024 ? `${row.size / 1024} KiB` : `${row.size} B`
-  const py = HAVE_PYZMQ ? row.pyzmq : undefined
+  const py = HAVE_PYZMQ ? [row.pyzmq] : []
   const c = LIBZMQ_PEER ? [row.libzmq] : []
-  const cpus = [row.ours, row.zeromqjs, ...(py ? [py] : []), ...c].map((x) => (x ? x.cpuUsPerMsg.toFixed(2) : "–")).join(" / ")
-  const rss = [row.ours, row.zeromqjs, ...(py ? [py] : [])].map((x) => x.rssMiB.toFixed(0)).join(" / ")
+  const cpus = [row.ours, row.zeromqjs, ...py, ...c].map((x) => (x ? x.cpuUsPerMsg.toFixed(2) : "–")).join(" / ")
+  const rss = [row.ours, row.zeromqjs, ...py].map((x) => (x ? x.rssMiB.toFixed(0) : "–")).join(" / ")
   console.log(
     `| ${row.mode} | ${row.transport} | ${sizeText} | ${k(row.ours.msgsPerSec)} | ${k(row.zeromqjs.msgsPerSec)} | ` +
       `${(row.ours.msgsPerSec / row.zeromqjs.msgsPerSec).toFixed(2)}× | ` +

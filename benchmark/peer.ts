@@ -2,13 +2,15 @@
 // print the endpoint, receive), "send" (connect a PUSH and send). Prints one JSON line of results.
 // Both libraries expose the same zeromq.js v6 API, so one code path measures either. With
 // BENCH_BATCH=1 (zeromq-rs only) it sends with sendMany and receives with receiveMany instead;
-// with BENCH_PATTERN=dealer-router a DEALER sends to a ROUTER instead of PUSH to PULL.
+// with BENCH_PATTERN=dealer-router a DEALER sends to a ROUTER instead of PUSH to PULL; with
+// BENCH_CURVE both ends use CURVE.
 
-type Sender = new () => { bind(a: string): Promise<void>; connect(a: string): void; send(m: Buffer): Promise<void>; sendMany?(m: Buffer[]): Promise<void>; close(): void; lastEndpoint: string | null; linger: number }
-type Receiver = new () => { bind(a: string): Promise<void>; connect(a: string): void; receive(): Promise<Buffer[]>; receiveMany?(max?: number): Promise<Buffer[][]>; close(): void; lastEndpoint: string | null }
+type Sender = new (options?: object) => { bind(a: string): Promise<void>; connect(a: string): void; send(m: Buffer): Promise<void>; sendMany?(m: Buffer[]): Promise<void>; close(): void; lastEndpoint: string | null; linger: number }
+type Receiver = new (options?: object) => { bind(a: string): Promise<void>; connect(a: string): void; receive(): Promise<Buffer[]>; receiveMany?(max?: number): Promise<Buffer[][]>; close(): void; lastEndpoint: string | null }
 interface Lib {
   Push: Sender
   Pull: Receiver
+  curveKeyPair(): { publicKey: string; secretKey: string }
 }
 
 const [mode, libName, address, sizeText, countText] = process.argv.slice(2)
@@ -17,7 +19,20 @@ const count = Number(countText)
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const module_ = libName === "zeromq-rs" ? require("..") : require("zeromq")
 const dealerRouter = process.env.BENCH_PATTERN === "dealer-router"
-const lib: Lib = dealerRouter ? { Push: module_.Dealer, Pull: module_.Router } : module_
+const lib: Lib = dealerRouter ? { ...module_, Push: module_.Dealer, Pull: module_.Router } : module_
+
+/** BENCH_CURVE="<public> <secret>" (the server's Z85 keys): the receiver is a CURVE server and the sender its client. */
+const curve = process.env.BENCH_CURVE ? process.env.BENCH_CURVE.split(" ") : undefined
+
+function receiverOptions(): object {
+  return curve ? { curveServer: true, curvePublicKey: curve[0], curveSecretKey: curve[1] } : {}
+}
+
+function senderOptions(): object {
+  if (!curve) return {}
+  const keys = lib.curveKeyPair()
+  return { curveServerKey: curve[0], curvePublicKey: keys.publicKey, curveSecretKey: keys.secretKey }
+}
 
 function report(extra: Record<string, number | string>): void {
   const usage = process.resourceUsage()
@@ -55,9 +70,9 @@ async function receiveAll(pull: InstanceType<Lib["Pull"]>): Promise<{ ns: number
 
 async function main(): Promise<void> {
   if (mode === "both") {
-    const pull = new lib.Pull()
+    const pull = new lib.Pull(receiverOptions())
     await pull.bind(address)
-    const push = new lib.Push()
+    const push = new lib.Push(senderOptions())
     push.connect(pull.lastEndpoint!)
     const cpu = process.cpuUsage()
     const start = process.hrtime.bigint()
@@ -70,14 +85,14 @@ async function main(): Promise<void> {
     push.close()
     pull.close()
   } else if (mode === "recv") {
-    const pull = new lib.Pull()
+    const pull = new lib.Pull(receiverOptions())
     await pull.bind(address)
     console.log(JSON.stringify({ endpoint: pull.lastEndpoint }))
     const { ns, cpuUs } = await receiveAll(pull)
     report({ msgsPerSec: (count - 1) / (ns / 1e9), cpuUs })
     pull.close()
   } else {
-    const push = new lib.Push()
+    const push = new lib.Push(senderOptions())
     push.linger = -1
     push.connect(address)
     const cpu = process.cpuUsage()

@@ -192,6 +192,7 @@ impl CurveClient {
             key: session,
             prefix: b"CurveZMQMESSAGES",
             last: u64::from_be_bytes(short),
+            scratch: Vec::new(),
         };
         Ok((metadata, sender, receiver))
     }
@@ -349,6 +350,7 @@ impl CurveServer {
             key: session,
             prefix: b"CurveZMQMESSAGEC",
             last: self.peer_last,
+            scratch: Vec::new(),
         };
         Ok((data, sender, receiver))
     }

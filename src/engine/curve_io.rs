@@ -5,7 +5,7 @@
 //! not a MESSAGE, or fails to open, ends the connection; the writer holds at most one batch of
 //! boxed bytes before it waits for the connection.
 
-use super::codec::{self, Decoder, Frame, ProtocolError};
+use super::codec::{Decoder, Frame, ProtocolError};
 use super::curve::{CurveReceiver, CurveSender};
 use bytes::{Buf, BytesMut};
 use std::io;
@@ -47,14 +47,11 @@ impl<R> CurveReader<R> {
 
     fn open(&mut self, frame: Frame) -> Result<(), ProtocolError> {
         // RFC 26 calls MESSAGE a command, but libzmq sends it in a data frame: take either.
-        let command = codec::parse_command(&frame.body)?;
-        if command.name != "MESSAGE" {
-            return Err(ProtocolError::BadCommand("MESSAGE"));
-        }
-        let (more, is_command, body) = self.receiver.open_message(&command.data)?;
-        codec::put_any_header(&mut self.plain, body.len(), more, is_command);
-        self.plain.extend_from_slice(&body);
-        Ok(())
+        let data = frame
+            .body
+            .strip_prefix(b"\x07MESSAGE")
+            .ok_or(ProtocolError::BadCommand("MESSAGE"))?;
+        self.receiver.open_into(data, &mut self.plain)
     }
 }
 
