@@ -125,7 +125,8 @@ const hasIpv6 = Object.values(os.networkInterfaces()).some((list) =>
 if (!hasIpv6) console.log("IPv6 test skipped: no IPv6 loopback interface")
 
 test("every class and option declared in index.d.ts exists at runtime", (t) => {
-  const dts = fs.readFileSync(path.join(root, "index.d.ts"), "utf8")
+  // index.d.ts and the security types it re-exports.
+  const dts = ["index.d.ts", "lib/security.d.ts"].map((f) => fs.readFileSync(path.join(root, f), "utf8")).join("\n")
   const classes = [...dts.matchAll(/export declare (?:abstract )?class (\w+)/g)].map((m) => m[1])
   t.deepEqual(classes.sort(), [
     "Context",
@@ -150,8 +151,9 @@ test("every class and option declared in index.d.ts exists at runtime", (t) => {
     const block = new RegExp(`interface ${iface}(?:<[^>]*>)?(?: extends [\\w, ]+)? \\{([\\s\\S]*?)\\n\\}`).exec(dts)?.[1] ?? ""
     return [...block.matchAll(/^\s+(\w+)\?:/gm)].map((m) => m[1]).sort()
   }
-  const declared = optionsOf("SocketOptions")
-  t.true(declared.length >= 12)
+  // The security options are declared in lib/security.d.ts, which index.d.ts re-exports.
+  const declared = [...optionsOf("SocketOptions"), ...optionsOf("SecurityOptions")].sort()
+  t.true(declared.length >= 20)
   const runtime = Object.keys(zmq.Socket.prototype)
   t.deepEqual(declared, runtime.sort())
   const perClass: [new () => zmq.Socket, string[]][] = [

@@ -7,7 +7,7 @@ import type { Observer, SocketEvent } from "../index"
 import { peerCommand, startChildPeer, type ChildPeer, type PeerKind } from "./helpers/child-peer"
 import { pyzmqAvailable } from "./helpers/peers"
 import { bound, ipcEndpoint, within } from "./helpers/sockets"
-import { startZapHandler, type ZapHandler } from "./helpers/zap"
+import { useZapHandler } from "./helpers/zap"
 
 const STEP_MS = 10000
 const SCRIPTS: Record<PeerKind, string> = { zeromqjs: "zeromqjs-security-peer.js", pyzmq: "pyzmq-security-peer.py" }
@@ -23,15 +23,7 @@ interface PeerConfig {
   zap?: "allow" | "deny"
 }
 
-let zap: ZapHandler
-test.before(async () => {
-  zap = await startZapHandler()
-})
-test.after.always(() => zap.close())
-test.beforeEach(() => {
-  zap.seen.length = 0
-  zap.decide = () => ({ status: "200" })
-})
+const zapHandler = useZapHandler()
 
 async function peer(t: ExecutionContext, kind: PeerKind, mode: "bind" | "connect", endpoint: string, config: PeerConfig): Promise<ChildPeer> {
   const p = await startChildPeer({
@@ -92,8 +84,8 @@ for (const kind of ["zeromqjs", "pyzmq"] as PeerKind[]) {
     const sock = ours(t, { plainServer: true, zapDomain: "ours" })
     const p = await peer(t, kind, "connect", await bound(sock), { mechanism: "plain", server: false, username: "them", password: "pw" })
     await exchange(t, sock, p)
-    t.like(zap.seen[0], { domain: "ours", mechanism: "PLAIN", address: "127.0.0.1" })
-    t.deepEqual(zap.seen[0].credentials.map(String), ["them", "pw"])
+    t.like(zapHandler().seen[0], { domain: "ours", mechanism: "PLAIN", address: "127.0.0.1" })
+    t.deepEqual(zapHandler().seen[0].credentials.map(String), ["them", "pw"])
   })
 
   serial(`${kind}: our PLAIN client -> their PLAIN server, admitted by their ZAP handler`, async t => {
@@ -121,7 +113,7 @@ for (const kind of ["zeromqjs", "pyzmq"] as PeerKind[]) {
   })
 
   serial(`${kind}: our ZAP handler refuses their CURVE client`, async t => {
-    zap.decide = () => ({ status: "400" })
+    zapHandler().decide = () => ({ status: "400" })
     const server = curveKeyPair()
     const sock = ours(t, { curveServer: true, curvePublicKey: server.publicKey, curveSecretKey: server.secretKey })
     const events = sock.events
@@ -129,6 +121,6 @@ for (const kind of ["zeromqjs", "pyzmq"] as PeerKind[]) {
     await peer(t, kind, "connect", await bound(sock), { mechanism: "curve", server: false, serverKey: server.publicKey, ...client })
     const e = await nextOf(events, "handshake:error:auth")
     t.is((e.error as unknown as { status: number }).status, 400)
-    t.deepEqual(zap.seen[0].credentials, [z85Decode(client.publicKey)])
+    t.deepEqual(zapHandler().seen[0].credentials, [z85Decode(client.publicKey)])
   })
 }

@@ -5,20 +5,12 @@ import test from "ava"
 import { curveKeyPair, curvePublicKey, z85Decode, z85Encode, capability } from "../index"
 import type { Observer, SocketEvent, ZmqError } from "../index"
 import { bound, ipcEndpoint, sockets, within } from "./helpers/sockets"
-import { startZapHandler, type ZapHandler } from "./helpers/zap"
+import { useZapHandler } from "./helpers/zap"
 
 const STEP_MS = 5000
 const Z85 = /^[0-9a-zA-Z.\-:+=^!/*?&<>()[\]{}@%$#]{40}$/
 
-let zap: ZapHandler
-test.before(async () => {
-  zap = await startZapHandler()
-})
-test.after.always(() => zap.close())
-test.beforeEach(() => {
-  zap.seen.length = 0
-  zap.decide = () => ({ status: "200" })
-})
+const zapHandler = useZapHandler()
 
 async function nextOf(events: Observer, type: string): Promise<SocketEvent> {
   for (;;) {
@@ -122,7 +114,7 @@ test.serial("CURVE with the wrong server key is refused with an event; the serve
 
 test.serial("a PLAIN client is admitted or refused by ZAP; both sides report a refusal with its status", async t => {
   const { pair } = sockets(t)
-  zap.decide = req => (String(req.credentials[1]) === "secret" ? { status: "200", userId: "admin" } : { status: "400" })
+  zapHandler().decide = req => (String(req.credentials[1]) === "secret" ? { status: "200", userId: "admin" } : { status: "400" })
   const server = pair({ linger: 0, plainServer: true, zapDomain: "test" })
   const serverEvents = server.events
   const ep = await bound(server)
@@ -130,8 +122,8 @@ test.serial("a PLAIN client is admitted or refused by ZAP; both sides report a r
   good.connect(ep)
   await good.send("in")
   t.deepEqual((await within(server.receive(), STEP_MS, "server receive")).map(String), ["in"])
-  t.like(zap.seen[0], { domain: "test", address: "127.0.0.1", mechanism: "PLAIN" })
-  t.deepEqual(zap.seen[0].credentials.map(String), ["admin", "secret"])
+  t.like(zapHandler().seen[0], { domain: "test", address: "127.0.0.1", mechanism: "PLAIN" })
+  t.deepEqual(zapHandler().seen[0].credentials.map(String), ["admin", "secret"])
   good.close()
   const bad = pair({ linger: 0, plainUsername: "admin", plainPassword: "guess" })
   const badEvents = bad.events
@@ -146,7 +138,7 @@ test.serial("a PLAIN client is admitted or refused by ZAP; both sides report a r
 test.serial("ZAP gets a CURVE client's long-term public key and can refuse it", async t => {
   const { pair } = sockets(t)
   const keys = curveKeyPair()
-  zap.decide = () => ({ status: "500" })
+  zapHandler().decide = () => ({ status: "500" })
   const server = pair(curveServerOptions(keys))
   const events = server.events
   const ep = await bound(server)
@@ -156,26 +148,26 @@ test.serial("ZAP gets a CURVE client's long-term public key and can refuse it", 
   const e = await nextOf(events, "handshake:error:auth")
   t.is((e.error as unknown as { status: number }).status, 500)
   t.is(e.error?.message, "Internal error")
-  t.is(zap.seen[0].mechanism, "CURVE")
-  t.deepEqual(zap.seen[0].credentials, [z85Decode(options.curvePublicKey)])
+  t.is(zapHandler().seen[0].mechanism, "CURVE")
+  t.deepEqual(zapHandler().seen[0].credentials, [z85Decode(options.curvePublicKey)])
 })
 
 test.serial("NULL with a ZAP domain asks ZAP too", async t => {
   const { pair } = sockets(t)
-  zap.decide = () => ({ status: "300" })
+  zapHandler().decide = () => ({ status: "300" })
   const server = pair({ linger: 0, zapDomain: "null-domain" })
   const events = server.events
   const client = pair({ linger: 0 })
   client.connect(await bound(server))
   const e = await nextOf(events, "handshake:error:auth")
   t.is((e.error as unknown as { status: number }).status, 300)
-  t.like(zap.seen[0], { domain: "null-domain", mechanism: "NULL" })
-  t.deepEqual(zap.seen[0].credentials, [])
+  t.like(zapHandler().seen[0], { domain: "null-domain", mechanism: "NULL" })
+  t.deepEqual(zapHandler().seen[0].credentials, [])
 })
 
 test.serial("a malformed ZAP reply is a ZAP protocol error", async t => {
   const { pair } = sockets(t)
-  zap.decide = () => ({ status: "999" })
+  zapHandler().decide = () => ({ status: "999" })
   const server = pair({ linger: 0, plainServer: true })
   const events = server.events
   const client = pair({ linger: 0, plainUsername: "u" })

@@ -49,8 +49,9 @@ function defineSecurityOptions(proto) {
       },
     })
   }
+  // Not enumerable: a read-only status, like the class getters (`readable`, `lastEndpoint`).
   Object.defineProperty(proto, "securityMechanism", {
-    enumerable: true,
+    enumerable: false,
     configurable: true,
     get() {
       return this._native.securityMechanism

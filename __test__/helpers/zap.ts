@@ -1,5 +1,6 @@
 // A ZAP handler (RFC 27) for the security specs: a Router bound at inproc://zeromq.zap.01 in this
 // JS environment, answering with the status `decide` returns and recording every request.
+import test from "ava"
 import { Router } from "../../index"
 
 /** One ZAP request as the handler saw it. */
@@ -37,4 +38,25 @@ export async function startZapHandler(decide: Decide = () => ({ status: "200" })
     // Closed: done.
   })
   return handler
+}
+
+/**
+ * One handler for the whole spec file (registered with ava's hooks): it admits everything unless
+ * a test sets `decide`, and forgets the last test's requests. Returns the getter of the handler.
+ */
+export function useZapHandler(): () => ZapHandler {
+  let handler: ZapHandler | undefined
+  test.before(async () => {
+    handler = await startZapHandler()
+  })
+  test.after.always(() => handler?.close())
+  test.beforeEach(() => {
+    if (handler === undefined) throw new Error("the ZAP handler did not start")
+    handler.seen.length = 0
+    handler.decide = () => ({ status: "200" })
+  })
+  return () => {
+    if (handler === undefined) throw new Error("the ZAP handler did not start")
+    return handler
+  }
 }

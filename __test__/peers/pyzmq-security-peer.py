@@ -10,7 +10,7 @@ import zmq
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peer_common import emit  # noqa: E402
+from peer_common import bind_or_connect, emit  # noqa: E402
 
 
 def zap_handler(ctx, policy):
@@ -51,12 +51,7 @@ def main():
     else:
         sock.plain_username = cfg["username"].encode()
         sock.plain_password = cfg["password"].encode()
-    if cfg["mode"] == "bind":
-        sock.bind(cfg["endpoint"])
-        emit({"endpoint": sock.getsockopt_string(zmq.LAST_ENDPOINT)})
-    else:
-        sock.connect(cfg["endpoint"])
-        emit({"ready": True})
+    bind_or_connect(sock, cfg)
 
     def exchange():
         try:

@@ -251,14 +251,7 @@ impl Decoder {
 
 /// Appends one data frame's header to `dst`.
 pub fn put_frame_header(dst: &mut BytesMut, len: usize, more: bool) {
-    let more = if more { FLAG_MORE } else { 0 };
-    if len <= 255 {
-        dst.put_u8(more);
-        dst.put_u8(len as u8);
-    } else {
-        dst.put_u8(more | FLAG_LONG);
-        dst.put_u64(len as u64);
-    }
+    put_any_header(dst, len, more, false);
 }
 
 /// Appends the header of a data (`command` false) or command frame of `len` bytes to `dst`.

@@ -6,26 +6,11 @@ use super::*;
 
 /// Waits for the socket's events until `until` is among them; returns them all.
 async fn events_until(s: &Socket, until: EventKind) -> Vec<(EventKind, String)> {
-    let mut seen = Vec::new();
-    let wait = async {
-        loop {
-            let mut out = Vec::new();
-            s.take_events(&mut out, 100);
-            seen.extend(out.into_iter().map(|e| (e.kind, e.address)));
-            if seen.iter().any(|(k, _)| *k == until) {
-                return;
-            }
-            let (tx, rx) = tokio::sync::oneshot::channel();
-            s.events_wait_then(move |_| {
-                let _ = tx.send(());
-            });
-            let _ = rx.await;
-        }
-    };
-    tokio::time::timeout(Duration::from_secs(5), wait)
+    crate::engine::test_util::events_until(s, until)
         .await
-        .expect("the event within 5 s");
-    seen
+        .into_iter()
+        .map(|e| (e.kind, e.address))
+        .collect()
 }
 
 #[tokio::test]

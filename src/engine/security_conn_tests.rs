@@ -7,7 +7,7 @@ use crate::engine::kind::SocketType;
 use crate::engine::options::Opt;
 use crate::engine::security::{curve_key_pair, SecOpt, SecValue};
 use crate::engine::socket::Socket;
-use crate::engine::test_util::{msg, recv, send, text};
+use crate::engine::test_util::{events_until, msg, recv, send, text};
 use bytes::Bytes;
 use std::time::Duration;
 
@@ -24,60 +24,50 @@ fn pair_in(group: u64) -> (Socket, Socket) {
     (a, b)
 }
 
-/// The next event of `kind` on an observed socket (at most 5 s).
+/// The first event of `kind` on an observed socket (at most 5 s).
 async fn event(s: &Socket, kind: EventKind) -> SocketEvent {
-    let wait = async {
-        loop {
-            let mut out = Vec::new();
-            s.take_events(&mut out, 100);
-            if let Some(e) = out.into_iter().find(|e| e.kind == kind) {
-                return e;
-            }
-            let (tx, rx) = tokio::sync::oneshot::channel();
-            s.events_wait_then(move |_| {
-                let _ = tx.send(());
-            });
-            let _ = rx.await;
-        }
-    };
-    tokio::time::timeout(Duration::from_secs(5), wait)
-        .await
-        .expect("the event within 5 s")
+    let seen = events_until(s, kind).await;
+    seen.into_iter().find(|e| e.kind == kind).expect("found")
 }
 
-fn curve_sockets(group: u64, server_key: [u8; 32]) -> (Socket, Socket) {
-    let (server_public, server_secret) = curve_key_pair();
-    let (client_public, client_secret) = curve_key_pair();
-    let (server, client) = pair_in(group);
+/// A PAIR in `group` that is a CURVE client of the server whose public key is `server_key`.
+fn curve_client(group: u64, server_key: [u8; 32]) -> Socket {
+    let (public, secret) = curve_key_pair();
+    let client = Socket::in_group(SocketType::Pair, group).unwrap();
+    client.set_option(Opt::Linger, 0).unwrap();
+    for (opt, value) in [
+        (SecOpt::CurveServerKey, server_key),
+        (SecOpt::CurvePublicKey, public),
+        (SecOpt::CurveSecretKey, secret),
+    ] {
+        client.set_security(opt, key(value)).unwrap();
+    }
+    client
+}
+
+/// A CURVE server PAIR in `group`, with its public key.
+fn curve_server(group: u64) -> (Socket, [u8; 32]) {
+    let (public, secret) = curve_key_pair();
+    let server = Socket::in_group(SocketType::Pair, group).unwrap();
+    server.set_option(Opt::Linger, 0).unwrap();
     server
         .set_security(SecOpt::CurveServer, SecValue::Bool(true))
         .unwrap();
     server
-        .set_security(SecOpt::CurvePublicKey, key(server_public))
+        .set_security(SecOpt::CurveSecretKey, key(secret))
         .unwrap();
-    server
-        .set_security(SecOpt::CurveSecretKey, key(server_secret))
-        .unwrap();
-    let server_key = if server_key == [0; 32] {
-        server_public
-    } else {
-        server_key
-    };
-    client
-        .set_security(SecOpt::CurveServerKey, key(server_key))
-        .unwrap();
-    client
-        .set_security(SecOpt::CurvePublicKey, key(client_public))
-        .unwrap();
-    client
-        .set_security(SecOpt::CurveSecretKey, key(client_secret))
-        .unwrap();
-    (server, client)
+    (server, public)
+}
+
+/// A CURVE server and a client that uses `wrong_key` as the server key, or the right one.
+fn curve_sockets(group: u64, wrong_key: Option<[u8; 32]>) -> (Socket, Socket) {
+    let (server, public) = curve_server(group);
+    (server, curve_client(group, wrong_key.unwrap_or(public)))
 }
 
 #[tokio::test]
 async fn curve_carries_messages_both_ways_with_heartbeats() {
-    let (server, client) = curve_sockets(9101, [0; 32]);
+    let (server, client) = curve_sockets(9101, None);
     for s in [&server, &client] {
         s.set_option(Opt::HeartbeatInterval, 20).unwrap();
     }
@@ -99,7 +89,7 @@ async fn curve_carries_messages_both_ways_with_heartbeats() {
 #[tokio::test]
 async fn curve_with_the_wrong_server_key_is_refused() {
     let (other, _) = curve_key_pair();
-    let (server, client) = curve_sockets(9102, other);
+    let (server, client) = curve_sockets(9102, Some(other));
     server.observe();
     let ep = server.bind("tcp://127.0.0.1:*").unwrap().await.unwrap();
     client.connect(&ep).unwrap();
@@ -273,15 +263,7 @@ async fn raw_curve_client(
 #[tokio::test]
 async fn replayed_or_forged_boxes_drop_the_connection_and_the_socket_keeps_serving() {
     use tokio::io::AsyncWriteExt;
-    let (server_public, server_secret) = curve_key_pair();
-    let server = Socket::in_group(SocketType::Pair, 9106).unwrap();
-    server.set_option(Opt::Linger, 0).unwrap();
-    server
-        .set_security(SecOpt::CurveServer, SecValue::Bool(true))
-        .unwrap();
-    server
-        .set_security(SecOpt::CurveSecretKey, key(server_secret))
-        .unwrap();
+    let (server, server_public) = curve_server(9106);
     server.observe();
     let ep = server.bind("tcp://127.0.0.1:*").unwrap().await.unwrap();
     for attack in ["replay", "forge", "truncate"] {
@@ -318,18 +300,7 @@ async fn replayed_or_forged_boxes_drop_the_connection_and_the_socket_keeps_servi
         event(&server, EventKind::Disconnect).await;
     }
     // A proper client still gets through.
-    let (client_public, client_secret) = curve_key_pair();
-    let client = Socket::in_group(SocketType::Pair, 9106).unwrap();
-    client.set_option(Opt::Linger, 0).unwrap();
-    client
-        .set_security(SecOpt::CurveServerKey, key(server_public))
-        .unwrap();
-    client
-        .set_security(SecOpt::CurvePublicKey, key(client_public))
-        .unwrap();
-    client
-        .set_security(SecOpt::CurveSecretKey, key(client_secret))
-        .unwrap();
+    let client = curve_client(9106, server_public);
     client.connect(&ep).unwrap();
     send(&client, msg(&["still serving"])).await;
     assert_eq!(text(&recv(&server).await), ["still serving"]);

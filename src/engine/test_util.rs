@@ -45,3 +45,28 @@ pub async fn send(s: &Socket, m: Msg) {
         .expect("sent within 5 s")
         .unwrap();
 }
+
+/// The events of an observed socket up to and including the first of kind `until` (at most 5 s).
+pub async fn events_until(
+    s: &Socket,
+    until: super::events::EventKind,
+) -> Vec<super::events::SocketEvent> {
+    let mut seen = Vec::new();
+    let wait = async {
+        loop {
+            s.take_events(&mut seen, 100);
+            if seen.iter().any(|e| e.kind == until) {
+                return;
+            }
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            s.events_wait_then(move |_| {
+                let _ = tx.send(());
+            });
+            let _ = rx.await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(5), wait)
+        .await
+        .expect("the event within 5 s");
+    seen
+}
