@@ -24,6 +24,9 @@ function pathWithoutRust(): string {
     .join(path.delimiter)
 }
 
+/** The Node binaries the consumers run on: this one, and Node 22 when ZEROMQ_RS_NODE22 names one. */
+const nodes = [process.execPath, ...(process.env.ZEROMQ_RS_NODE22 ? [process.env.ZEROMQ_RS_NODE22] : [])]
+
 function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
   return execFileSync(command, args, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })
 }
@@ -96,8 +99,21 @@ installed("packed tarballs install without Rust or a registry, and TypeScript co
   const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc")
   fs.symlinkSync(path.join(root, "node_modules", "@types"), path.join(app, "node_modules", "@types"))
   run(process.execPath, [tsc, "-p", "tsconfig.json"], app, env)
-  for (const [file, kind] of [["out/esm.mjs", "esm"], ["out/cjs.cjs", "cjs"]]) {
-    const line = JSON.parse(run(process.execPath, [file], app, env).trim())
-    t.deepEqual(line, { kind, received: `from ${kind}`, version: "4.3.5" })
+  for (const node of nodes) {
+    for (const [file, kind] of [["out/esm.mjs", "esm"], ["out/cjs.cjs", "cjs"]]) {
+      const line = JSON.parse(run(node, [file], app, env).trim())
+      t.deepEqual(line, { kind, received: `from ${kind}`, version: "4.3.5" }, `${kind} on ${run(node, ["--version"], app).trim()}`)
+    }
   }
+})
+
+const node22 = process.env.ZEROMQ_RS_NODE22
+if (node22 === undefined) {
+  console.log("package.spec: the Node 22 consumer run is skipped: set ZEROMQ_RS_NODE22 to a node 22 binary (.ci/run installs one)")
+}
+const node22Test = supported && node22 !== undefined ? test.serial : test.skip
+node22Test("ZEROMQ_RS_NODE22 is a Node 22 that loads the addon", (t) => {
+  t.regex(run(node22 as string, ["--version"], root).trim(), /^v22\./)
+  const out = run(node22 as string, ["-e", "const z = require('./'); const p = new z.Pair(); p.close(); console.log(typeof z.Push)"], root)
+  t.is(out.trim(), "function")
 })
