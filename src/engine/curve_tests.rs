@@ -195,3 +195,33 @@ fn malformed_lengths_are_refused_without_panicking() {
     client.initiate(&welcome, b"").unwrap();
     assert!(client.ready(&[0u8; 3]).is_err());
 }
+
+#[test]
+fn random_bytes_of_boundary_lengths_never_panic() {
+    use rand_core::RngCore;
+    let mut rng = rand_core::OsRng;
+    // Short ones, and each command's size and its neighbours (HELLO 194, WELCOME 160, INITIATE
+    // 248, a box's 16-byte tag, keys and nonces).
+    let boundaries = [
+        15, 16, 17, 24, 25, 31, 32, 33, 79, 80, 81, 96, 97, 159, 160, 161, 193, 194, 195, 247, 248,
+        249, 400,
+    ];
+    for len in (0..10).chain(boundaries) {
+        let mut junk = vec![0u8; len];
+        rng.fill_bytes(&mut junk);
+        let Pair {
+            mut client,
+            mut server,
+        } = pair();
+        assert!(server.welcome(&junk).is_err());
+        assert!(server.initiate(&junk).is_err());
+        assert!(client.initiate(&junk, b"").is_err());
+        // After a real WELCOME the server takes INITIATE, and the client READY: still refused.
+        let welcome = server.welcome(&client.hello()).unwrap();
+        client.initiate(&welcome, b"").unwrap();
+        assert!(server.initiate(&junk).is_err());
+        assert!(client.ready(&junk).is_err());
+        let (_, _, _, mut s_rx) = established();
+        assert!(s_rx.open_into(&junk, &mut BytesMut::new()).is_err());
+    }
+}
