@@ -101,10 +101,16 @@ test.serial("CURVE with the wrong server key is refused with an event; the serve
   const events = server.events
   const ep = await bound(server)
   const wrong = pair(curveClientOptions(curveKeyPair().publicKey))
+  const wrongEvents = wrong.events
   wrong.connect(ep)
   const e = await nextOf(events, "handshake:error:protocol")
   t.is(e.error?.code, "ERR_ZMTP_CRYPTOGRAPHIC")
   t.is(e.error?.message, "ZMTP protocol error")
+  // The client sees the server hang up, as zeromq.js's does: EPIPE, and it tries again.
+  const theirs = await nextOf(wrongEvents, "handshake:error:other")
+  t.is(theirs.error?.code, "EPIPE")
+  t.is((theirs.error as ZmqError).errno, 32)
+  await nextOf(wrongEvents, "connect:retry")
   wrong.close()
   const right = pair(curveClientOptions(keys.publicKey))
   right.connect(ep)

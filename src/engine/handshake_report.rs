@@ -39,6 +39,15 @@ pub(crate) fn handshake_failed(shared: &Shared, address: &str, e: HandshakeError
                 Served::Failed
             };
         }
+        // A peer that hangs up mid-handshake (a CURVE server given the wrong key does) is EPIPE,
+        // as libzmq reports it.
+        HandshakeError::Io(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => (
+            EventKind::HandshakeErrorOther,
+            EngineError::Os {
+                message: "Broken pipe".into(),
+                errno: 32,
+            },
+        ),
         HandshakeError::Io(e) => (EventKind::HandshakeErrorOther, EngineError::from(&e)),
         HandshakeError::Auth(status) => {
             (EventKind::HandshakeErrorAuth, EngineError::Auth { status })
