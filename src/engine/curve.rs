@@ -208,6 +208,14 @@ pub struct CurveServer {
     peer_last: u64,
 }
 
+impl Drop for CurveServer {
+    // The cookie key must not outlive the handshake it served.
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        self.cookie_key.zeroize();
+    }
+}
+
 /// What INITIATE told the server: the client's long-term key (for ZAP) and its metadata.
 pub struct Initiated {
     /// The client's long-term public key.

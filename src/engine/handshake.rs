@@ -86,10 +86,8 @@ where
     R: AsyncRead + Unpin,
     W: AsyncWrite + Unpin,
 {
-    let security = Security {
-        as_server,
-        ..Security::default()
-    };
+    let mut security = Security::default();
+    security.as_server = as_server;
     let hs = Handshake {
         ours,
         identity,

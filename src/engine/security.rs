@@ -64,6 +64,16 @@ pub struct Security {
     pub zap_domain: Bytes,
 }
 
+impl Drop for Security {
+    // The secret key is wiped from memory with each copy of the settings.
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        if let Some(key) = self.secret_key.as_mut() {
+            key.zeroize();
+        }
+    }
+}
+
 impl std::fmt::Debug for Security {
     // Only what is safe to log: never a secret key or a password.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
