@@ -502,8 +502,11 @@ export interface SocketEvent {
   address?: string
   /** `connect:retry`: ms until the next attempt. */
   interval?: number
-  /** The `*:error` events: an Error with `code` (an errno name, or `ERR_ZMTP_*` for protocol errors). */
-  error?: ZmqError
+  /**
+   * The `*:error` events: an Error with `code` (an errno name, or `ERR_ZMTP_*` / `ERR_ZAP_*` for
+   * protocol errors); `handshake:error:auth`'s has the ZAP `status` (300, 400, 500) instead.
+   */
+  error?: ZmqError & { status?: number }
 }
 
 /**

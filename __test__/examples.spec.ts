@@ -242,3 +242,12 @@ test("forwarder.ts: external subscribers get the internal publisher's messages o
   )
   t.regex(lines[lines.length - 1], /^publisher: sent \d+ messages \(news, sport, weather\); forwarder stopped$/)
 })
+
+test("secure.ts: ZAP refuses the unknown CURVE key with status 400 and admits the known one", async (t) => {
+  const lines = await run("secure.ts", {})
+  t.is(lines.length, 5)
+  t.regex(lines[0], /^zap: refuses \S{8}…$/)
+  t.is(lines[1], "stranger: handshake:error:auth, status 400")
+  t.regex(lines[2], /^zap: admits \S{8}…$/)
+  t.deepEqual(lines.slice(3), ['server: got "hello over CURVE"', 'known client: got "welcome"'])
+})
