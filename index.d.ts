@@ -1,6 +1,9 @@
 // zeromq-rs public types, written by hand over the generated binding.d.ts.
 /// <reference types="node" />
+import type { CommonSocketOptions } from "./lib/options"
 import type { SecurityOptions, SecurityProperties } from "./lib/security"
+import type { Context } from "./lib/context"
+import type { Observer } from "./lib/observer"
 
 /** One frame of an outgoing message, as zeromq.js accepts it. `null` is an empty frame. */
 export type MessageLike = ArrayBufferView | ArrayBuffer | SharedArrayBuffer | string | number | null
@@ -19,94 +22,12 @@ export interface ZmqError extends Error {
 }
 
 /**
- * Options every socket has. Each is also a read/write property of the socket. The type
- * parameter is accepted for zeromq.js compatibility (`SocketOptions<Dealer>`) and unused.
+ * Options every socket has (`CommonSocketOptions`, the security options, `context`). Each is also
+ * a read/write property of the socket. The type parameter is accepted for zeromq.js
+ * compatibility (`SocketOptions<Dealer>`) and unused.
  */
 // eslint-disable-next-line @typescript-eslint/no-unused-vars
-export interface SocketOptions<_S = unknown> {
-  /** ZMQ_SNDHWM: messages queued per peer before `send` waits; 0 is unlimited. Default 1000. */
-  sendHighWaterMark?: number
-  /** ZMQ_RCVHWM: messages queued per peer before reading from it pauses; 0 is unlimited. Default 1000. */
-  receiveHighWaterMark?: number
-  /** ZMQ_SNDTIMEO: ms a `send` may wait before rejecting with `EAGAIN`; -1 waits forever. Default -1. */
-  sendTimeout?: number
-  /** ZMQ_RCVTIMEO: ms a `receive` may wait before rejecting with `EAGAIN`; -1 waits forever. Default -1. */
-  receiveTimeout?: number
-  /**
-   * ZMQ_LINGER: ms queued messages keep flowing after `close()` (or at process exit); -1 forever.
-   * Default 1000 (zeromq.js: -1, which can hang Node at exit).
-   */
-  linger?: number
-  /** ZMQ_RECONNECT_IVL: ms between reconnection attempts; -1 disables reconnection. Default 100. */
-  reconnectInterval?: number
-  /** ZMQ_RECONNECT_IVL_MAX: cap of the doubling reconnect backoff; 0 keeps the interval fixed. Default 0. */
-  reconnectMaxInterval?: number
-  /** ZMQ_HANDSHAKE_IVL: ms a new connection has to complete the ZMTP handshake; 0 no limit. Default 30000. */
-  handshakeInterval?: number
-  /** ZMQ_CONNECT_TIMEOUT: ms a TCP connect attempt may take; 0 uses the OS default. Default 0. */
-  connectTimeout?: number
-  /** ZMQ_MAXMSGSIZE: largest incoming message in bytes; a peer exceeding it is disconnected. -1 no limit. */
-  maxMessageSize?: number
-  /** ZMQ_IMMEDIATE: queue messages only to peers whose connection is complete. Default false. */
-  immediate?: boolean
-  /** ZMQ_BACKLOG: pending-connection queue length of tcp listeners. Default 100. */
-  backlog?: number
-  /** ZMQ_SNDBUF: kernel send buffer of each connection in bytes; -1 uses the OS default. Default -1. */
-  sendBufferSize?: number
-  /** ZMQ_RCVBUF: kernel receive buffer of each connection in bytes; -1 uses the OS default. Default -1. */
-  receiveBufferSize?: number
-  /** ZMQ_TOS: IP type-of-service byte (DSCP/ECN) of tcp connections, 0–255. Default 0. */
-  typeOfService?: number
-  /** ZMQ_TCP_MAXRT: ms unacknowledged data may wait before the OS drops the connection (TCP_USER_TIMEOUT); 0 the OS default. */
-  tcpMaxRetransmitTimeout?: number
-  /**
-   * ZMQ_IPV6: `tcp://*:port` binds every IPv6 and IPv4 interface and host names may resolve to
-   * IPv6 addresses. Literal IPv6 addresses (`tcp://[::1]:port`) work either way. Default false.
-   */
-  ipv6?: boolean
-  /**
-   * ZMQ_SOCKS_PROXY: `host:port` of a SOCKS5 proxy (no authentication) that outgoing tcp
-   * connections go through; host names in endpoints are passed to the proxy unresolved. Default null.
-   */
-  socksProxy?: string | Buffer | null
-  /** ZMQ_BINDTODEVICE: network interface tcp sockets are bound to (Linux, needs root or CAP_NET_RAW). Default null. */
-  interface?: string | Buffer | null
-  /**
-   * ZMQ_TCP_ACCEPT_FILTER: each value set (an IPv4 or IPv6 CIDR, or one address) adds a range that
-   * accepted tcp connections must come from; `null` clears them. Reads back as the ranges joined by
-   * `,` (zeromq.js throws). Default null: every address.
-   */
-  tcpAcceptFilter?: string | Buffer | null
-  /** ZMQ_AFFINITY: I/O thread bitmask, 64 bits (0xffffffffffffffff, which JS rounds to 2^64, sets them all; above 2^53 it warns that low bits may be lost). Stored only: there is one I/O thread (as in zeromq.js's default context). Default 0. */
-  affinity?: number
-  /** ZMQ_RATE: multicast rate in kbit/s. Stored only: pgm/epgm are not supported (nor in zeromq.js's prebuilt libzmq). Default 100. */
-  rate?: number
-  /** ZMQ_RECOVERY_IVL: multicast recovery window in ms. Stored only (pgm/epgm). Default 10000. */
-  recoveryInterval?: number
-  /** ZMQ_MULTICAST_HOPS: multicast time-to-live. Stored only (pgm/epgm). Default 1. */
-  multicastHops?: number
-  /** ZMQ_MULTICAST_MAXTPDU: largest multicast transport data unit. Stored only (pgm/epgm). Default 1500. */
-  multicastMaxTransportDataUnit?: number
-  /** ZMQ_LOOPBACK_FASTPATH: a Windows loopback optimisation; ignored elsewhere, as by libzmq. Default false. */
-  loopbackFastPath?: boolean
-  /** ZMQ_HEARTBEAT_IVL: ms between the ZMTP PINGs sent on each connection; 0 sends none. Default 0. */
-  heartbeatInterval?: number
-  /**
-   * ZMQ_HEARTBEAT_TTL: ms a peer should wait for traffic from this socket before dropping the
-   * connection (sent in each PING, in deciseconds: up to 6553599). 0 asks for nothing. Default 0.
-   */
-  heartbeatTimeToLive?: number
-  /** ZMQ_HEARTBEAT_TIMEOUT: ms of silence after a PING that drop the peer; -1 means `heartbeatInterval`. Default -1. */
-  heartbeatTimeout?: number
-  /** ZMQ_TCP_KEEPALIVE: SO_KEEPALIVE on tcp connections: 1 on, 0 off, -1 the OS default. Default -1. */
-  tcpKeepalive?: number
-  /** ZMQ_TCP_KEEPALIVE_CNT: unanswered keepalive probes before the OS drops the connection; -1 the OS default. */
-  tcpKeepaliveCount?: number
-  /** ZMQ_TCP_KEEPALIVE_IDLE: seconds idle before the first keepalive probe; -1 the OS default. */
-  tcpKeepaliveIdle?: number
-  /** ZMQ_TCP_KEEPALIVE_INTVL: seconds between keepalive probes; -1 the OS default. */
-  tcpKeepaliveInterval?: number
-}
+export interface SocketOptions<_S = unknown> extends CommonSocketOptions {}
 
 /** The option of Dealer, Pull and Push that keeps only the newest message. */
 export interface ConflateOptions {
@@ -477,122 +398,13 @@ export declare class Stream extends Duplex {
   connect(address: string, options?: StreamConnectOptions): void
 }
 
-/** A socket event type, as zeromq.js names them. */
-export type EventType =
-  | "accept"
-  | "accept:error"
-  | "bind"
-  | "bind:error"
-  | "connect"
-  | "connect:delay"
-  | "connect:retry"
-  | "close"
-  | "close:error"
-  | "disconnect"
-  | "end"
-  | "handshake"
-  | "handshake:error:protocol"
-  | "handshake:error:auth"
-  | "handshake:error:other"
-  | "unknown"
-
-/** One socket event. `address` is the endpoint (a bound one as resolved, a connected one as given). */
-export interface SocketEvent {
-  type: EventType
-  address?: string
-  /** `connect:retry`: ms until the next attempt. */
-  interval?: number
-  /**
-   * The `*:error` events: an Error with `code` (an errno name, or `ERR_ZMTP_*` / `ERR_ZAP_*` for
-   * protocol errors); `handshake:error:auth`'s has the ZAP `status` (300, 400, 500) instead.
-   */
-  error?: ZmqError & { status?: number }
-}
-
-/**
- * The events of one socket (`socket.events`): produced by the engine where they happen, recorded
- * only once observed. Ends with `{ type: "end" }` after the socket closes.
- */
-export declare class Observer {
-  /** Whether `close()` was called, or `end` was read. */
-  readonly closed: boolean
-  /** Resolves with the next event. `EBUSY` while another receive waits; `ENOTSOCK` once closed. */
-  receive(): Promise<SocketEvent>
-  /** Stops observing; a pending `receive()` rejects with `ENOTSOCK`. */
-  close(): void
-  /** Event-emitter mode: calls `listener` for every event of `type` (then `receive()` throws). */
-  on(type: EventType, listener: (event: SocketEvent) => void): import("node:events").EventEmitter
-  /** Removes a listener added with `on`. */
-  off(type: EventType, listener: (event: SocketEvent) => void): import("node:events").EventEmitter | null
-  [Symbol.asyncIterator](): AsyncIterator<SocketEvent, undefined>
-}
-
-/**
- * Forwards messages both ways between two sockets inside the engine (no JS per message), as
- * zmq_proxy_steerable: Router/Dealer brokers, Pull/Push streamers. While it runs, the sockets'
- * own send/receive reject with `EBUSY`.
- */
-export declare class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
-  constructor(frontEnd: F, backEnd: B)
-  /** The front-end socket. */
-  readonly frontEnd: F
-  /** The back-end socket. */
-  readonly backEnd: B
-  /**
-   * Forwards until `terminate()` (or until either socket closes), then resolves. Rejects `EINVAL`
-   * ("Front-end socket must be bound or connected") when an end has no endpoint or is closed.
-   */
-  run(): Promise<void>
-  /** Stops forwarding; messages wait in the sockets' queues (zeromq.js: no effect). `EBADF` when not running. */
-  pause(): void
-  /** Forwards again after `pause()`. `EBADF` when not running. */
-  resume(): void
-  /** Stops the proxy and closes both sockets; `run()` resolves. `EBADF` when not running. */
-  terminate(): void
-}
-
 // ---- Context, version, capability ------------------------------------------------------------
 
-/** Options of `new Context()`; each is also a read/write property of the context. */
-export interface ContextOptions {
-  /**
-   * ZMQ_IO_THREADS, 0 or more (`EINVAL` below). Stored and reported only: the engine runs one
-   * I/O thread for the whole process, whatever any context says. Default 1.
-   */
-  ioThreads?: number
-  /** ZMQ_MAX_SOCKETS, 1 to `maxSocketsLimit`: sockets of the context open at once; one more throws `EMFILE`. Default 1023. */
-  maxSockets?: number
-  /**
-   * ZMQ_MAX_MSGSZ: the `maxMessageSize` new sockets of the context start with. Default
-   * 2147483647, under which they keep their own default (-1, no limit).
-   */
-  maxMessageSize?: number
-  /** ZMQ_IPV6: the `ipv6` new sockets of the context start with. Default false. */
-  ipv6?: boolean
-  /**
-   * ZMQ_BLOCKY: false gives new sockets of the context `linger` 0 (nothing queued flows after
-   * `close()` or at exit). Default true: the sockets' own default linger (1000 ms; zeromq.js: -1).
-   */
-  blocky?: boolean
-}
-
-/**
- * A group of sockets, as in zeromq.js: its options are defaults of its new sockets, and
- * `maxSockets` caps how many may be open at once. Unknown options and properties are TypeErrors.
- */
-export declare class Context {
-  constructor(options?: ContextOptions)
-  ioThreads: number
-  maxSockets: number
-  /** ZMQ_SOCKET_LIMIT: the largest `maxSockets` accepted, 65535. */
-  readonly maxSocketsLimit: number
-  maxMessageSize: number
-  ipv6: boolean
-  blocky: boolean
-}
-
-/** The default context: sockets created without a `context` option belong to it. */
-export declare const context: Context
+export * from "./lib/options"
+export * from "./lib/observer"
+export * from "./lib/proxy"
+export * from "./lib/context"
+export * from "./lib/helpers"
 
 // eslint-disable-next-line @typescript-eslint/no-unused-vars
 export interface SocketOptions<_S = unknown> {
@@ -629,48 +441,3 @@ export * from "./lib/security"
 export interface SocketOptions<_S = unknown> extends SecurityOptions {}
 
 export interface Socket extends SecurityProperties {}
-
-/** Options of the `push`/`pull` helpers: socket options plus the address. */
-export interface HelperOptions extends SocketOptions {
-  /**
-   * Where to bind (`push`) or connect (`pull`). Defaults to `ZEROMQ_RS_ADDRESS`, else
-   * `tcp://*:7777` for `push` and `tcp://localhost:7777` for `pull` (a `*` host in
-   * `ZEROMQ_RS_ADDRESS` is read as `localhost` by `pull`). Only the first call's options count.
-   */
-  address?: string
-}
-
-/** A job: one frame or several (multipart), as `send` accepts them. */
-export type Job = MessageLike | MessageLike[]
-
-/**
- * Queues a job on the module-level PUSH socket, binding it on first use (concurrent first calls
- * bind once). Resolves as soon as the job is queued; jobs queued before any worker connects are
- * kept (up to `sendHighWaterMark`) and delivered once one does. Rejects with the bind error
- * (`EADDRINUSE`, `EINVAL`...) if the socket cannot bind.
- */
-export declare const push: {
-  (job: Job, options?: HelperOptions): Promise<void>
-  /** Queues `value` as JSON text; `pull.json<T>()` reads it back typed. */
-  json<T>(value: T, options?: HelperOptions): Promise<void>
-}
-
-/**
- * Consumes jobs from the module-level PULL socket, connecting it on first use. With a handler,
- * runs it on one job at a time and resolves when `close()` is called; without one, returns an
- * async iterable of jobs. Only one consumer may run at a time (`EBUSY`).
- */
-export declare const pull: {
-  (handler: (job: Buffer[]) => unknown, options?: HelperOptions): Promise<void>
-  (options?: HelperOptions): AsyncIterableIterator<Buffer[]>
-  /** Consumes jobs pushed with `push.json`, parsed as `T`. */
-  json<T>(handler: (job: T) => unknown, options?: HelperOptions): Promise<void>
-  json<T>(options?: HelperOptions): AsyncIterableIterator<T>
-}
-
-/**
- * Shuts the helpers down: queued pushes get up to `linger` ms to reach the socket (whose own
- * linger then applies), both sockets close, a running `pull` resolves, and the next `push` or
- * `pull` starts afresh.
- */
-export declare function close(): Promise<void>
