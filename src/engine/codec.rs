@@ -46,7 +46,7 @@ pub enum ProtocolError {
     #[error("expected READY, got {0:?}")]
     ExpectedReady(String),
     /// The peer sent an ERROR command.
-    #[error("peer reported error: {0}")]
+    #[error("peer reported error: {0:?}")]
     PeerError(String),
     /// The handshake did not complete in time.
     #[error("handshake timed out")]

@@ -239,7 +239,7 @@ where
     let end = match done.cipher {
         None => run(&shared, guard.id, r, w, done.leftover, max_size).await,
         Some((sender, receiver)) => {
-            let r = CurveReader::new(r, receiver, done.leftover);
+            let r = CurveReader::new(r, receiver, done.leftover, max_size);
             let w = CurveWriter::new(w, sender);
             run(&shared, guard.id, r, w, BytesMut::new(), max_size).await
         }

@@ -37,15 +37,20 @@ pub(crate) fn nonce(prefix: &[u8], tail: &[u8]) -> crypto_box::Nonce {
     n
 }
 
-pub(crate) fn seal(key: &SalsaBox, n: &crypto_box::Nonce, plain: &[u8]) -> Vec<u8> {
+pub(crate) fn seal(
+    key: &SalsaBox,
+    n: &crypto_box::Nonce,
+    plain: &[u8],
+) -> Result<Vec<u8>, ProtocolError> {
     let mut out = Vec::with_capacity(TAG + plain.len());
     out.extend_from_slice(&[0u8; TAG]);
     out.extend_from_slice(plain);
-    // Only fails for associated data, which we never pass.
-    if let Ok(tag) = key.encrypt_in_place_detached(n, b"", &mut out[TAG..]) {
-        out[..TAG].copy_from_slice(&tag);
-    }
-    out
+    // Fails only for associated data, which is never passed; if it ever did, nothing is sent.
+    let tag = key
+        .encrypt_in_place_detached(n, b"", &mut out[TAG..])
+        .map_err(|_| failed())?;
+    out[..TAG].copy_from_slice(&tag);
+    Ok(out)
 }
 
 pub(crate) fn open(
@@ -70,8 +75,16 @@ fn key_at(bytes: &[u8], at: usize) -> Result<Key, ProtocolError> {
         .ok_or_else(failed)
 }
 
-fn boxer(public: &Key, secret: &SecretKey) -> SalsaBox {
-    SalsaBox::new(&PublicKey::from(*public), secret)
+/// The box between `public` and `secret`. A public key of small order (which makes the shared
+/// secret all zeros, whatever the secret key) is refused, as libsodium refuses it: with one, a
+/// peer could complete a handshake without holding any secret key.
+fn boxer(public: &Key, secret: &SecretKey) -> Result<SalsaBox, ProtocolError> {
+    let shared =
+        curve25519_dalek::montgomery::MontgomeryPoint(*public).mul_clamped(secret.to_bytes());
+    if shared.0 == [0u8; 32] {
+        return Err(failed());
+    }
+    Ok(SalsaBox::new(&PublicKey::from(*public), secret))
 }
 
 fn random<const N: usize>() -> [u8; N] {
@@ -94,18 +107,19 @@ pub struct CurveClient {
 }
 
 impl CurveClient {
-    /// A client with long-term keys `public`/`secret` for a server whose long-term key is `server`.
-    pub fn new(public: Key, secret: Key, server: Key) -> Self {
+    /// A client with long-term keys `public`/`secret` for a server whose long-term key is
+    /// `server` (refused if that key is of small order).
+    pub fn new(public: Key, secret: Key, server: Key) -> Result<Self, ProtocolError> {
         let transient = SecretKey::generate(&mut OsRng);
-        Self {
-            to_server: boxer(&server, &transient),
+        Ok(Self {
+            to_server: boxer(&server, &transient)?,
             server,
             public,
             secret: SecretKey::from_bytes(secret),
             transient,
             session: None,
             next: 1,
-        }
+        })
     }
 
     fn short(&mut self) -> [u8; 8] {
@@ -115,7 +129,7 @@ impl CurveClient {
     }
 
     /// HELLO's data (after its name).
-    pub fn hello(&mut self) -> Vec<u8> {
+    pub fn hello(&mut self) -> Result<Vec<u8>, ProtocolError> {
         let short = self.short();
         let mut data = Vec::with_capacity(HELLO_DATA);
         data.extend_from_slice(&[1, 0]);
@@ -126,8 +140,8 @@ impl CurveClient {
             &self.to_server,
             &nonce(b"CurveZMQHELLO---", &short),
             &[0u8; 64],
-        ));
-        data
+        )?);
+        Ok(data)
     }
 
     /// Opens WELCOME's data and returns INITIATE's, carrying `metadata`.
@@ -142,7 +156,7 @@ impl CurveClient {
         )?;
         let server_transient = key_at(&plain, 0)?;
         let cookie = &plain[32..];
-        let session = boxer(&server_transient, &self.transient);
+        let session = boxer(&server_transient, &self.transient)?;
         // The vouch: our transient key and the server's long-term key, boxed with our long-term
         // key, so the server knows the transient key is ours.
         let vouch_nonce: [u8; 16] = random();
@@ -150,10 +164,10 @@ impl CurveClient {
         vouched.extend_from_slice(self.transient.public_key().as_bytes());
         vouched.extend_from_slice(&self.server);
         let vouch = seal(
-            &boxer(&server_transient, &self.secret),
+            &boxer(&server_transient, &self.secret)?,
             &nonce(b"VOUCH---", &vouch_nonce),
             &vouched,
-        );
+        )?;
         let mut inner = Vec::with_capacity(INITIATE_FIXED + metadata.len());
         inner.extend_from_slice(&self.public);
         inner.extend_from_slice(&vouch_nonce);
@@ -163,7 +177,11 @@ impl CurveClient {
         let mut data = Vec::with_capacity(COOKIE + 8 + TAG + inner.len());
         data.extend_from_slice(cookie);
         data.extend_from_slice(&short);
-        data.extend_from_slice(&seal(&session, &nonce(b"CurveZMQINITIATE", &short), &inner));
+        data.extend_from_slice(&seal(
+            &session,
+            &nonce(b"CurveZMQINITIATE", &short),
+            &inner,
+        )?);
         self.session = Some((server_transient, session));
         Ok(data)
     }
@@ -182,7 +200,7 @@ impl CurveClient {
             .ok_or_else(failed)?;
         let metadata = open(&session, &nonce(b"CurveZMQREADY---", &short), &ready[8..])?;
         // Each half gets its own box (the cipher state is not shareable between threads).
-        let sending = boxer(&server_transient, &self.transient);
+        let sending = boxer(&server_transient, &self.transient)?;
         let sender = CurveSender {
             key: sending,
             prefix: b"CurveZMQMESSAGEC",
@@ -248,7 +266,7 @@ impl CurveServer {
         let client_transient = key_at(hello, 74)?;
         let short = &hello[106..114];
         let zeros = open(
-            &boxer(&client_transient, &self.secret),
+            &boxer(&client_transient, &self.secret)?,
             &nonce(b"CurveZMQHELLO---", short),
             &hello[114..],
         )?;
@@ -265,13 +283,10 @@ impl CurveServer {
         let cookie_box = XSalsa20Poly1305::new(&self.cookie_key.into());
         let mut cookie = cookie_nonce.to_vec();
         let mut sealed = inner.clone();
-        if let Ok(tag) = cookie_box.encrypt_in_place_detached(
-            &nonce(b"COOKIE--", &cookie_nonce),
-            b"",
-            &mut sealed,
-        ) {
-            cookie.extend_from_slice(&tag);
-        }
+        let tag = cookie_box
+            .encrypt_in_place_detached(&nonce(b"COOKIE--", &cookie_nonce), b"", &mut sealed)
+            .map_err(|_| failed())?;
+        cookie.extend_from_slice(&tag);
         cookie.extend_from_slice(&sealed);
         let mut plain = Vec::with_capacity(32 + COOKIE);
         plain.extend_from_slice(self.transient.public_key().as_bytes());
@@ -279,10 +294,10 @@ impl CurveServer {
         let welcome_nonce: [u8; 16] = random();
         let mut data = welcome_nonce.to_vec();
         data.extend_from_slice(&seal(
-            &boxer(&client_transient, &self.secret),
+            &boxer(&client_transient, &self.secret)?,
             &nonce(b"WELCOME-", &welcome_nonce),
             &plain,
-        ));
+        )?);
         self.client_transient = Some(client_transient);
         Ok(data)
     }
@@ -310,7 +325,7 @@ impl CurveServer {
         if n <= self.peer_last {
             return Err(failed());
         }
-        let session = boxer(&client_transient, &self.transient);
+        let session = boxer(&client_transient, &self.transient)?;
         let inner = open(
             &session,
             &nonce(b"CurveZMQINITIATE", short),
@@ -318,7 +333,7 @@ impl CurveServer {
         )?;
         let client_key = key_at(&inner, 0)?;
         let vouch = open(
-            &boxer(&client_key, &self.transient),
+            &boxer(&client_key, &self.transient)?,
             &nonce(b"VOUCH---", &inner[32..48]),
             &inner[48..48 + VOUCH_BOX],
         )?;
@@ -340,15 +355,15 @@ impl CurveServer {
         let client_transient = self
             .client_transient
             .ok_or(ProtocolError::BadCommand("INITIATE"))?;
-        let session = boxer(&client_transient, &self.transient);
+        let session = boxer(&client_transient, &self.transient)?;
         let short = 1u64.to_be_bytes();
         let mut data = short.to_vec();
         data.extend_from_slice(&seal(
             &session,
             &nonce(b"CurveZMQREADY---", &short),
             metadata,
-        ));
-        let sending = boxer(&client_transient, &self.transient);
+        )?);
+        let sending = boxer(&client_transient, &self.transient)?;
         let sender = CurveSender {
             key: sending,
             prefix: b"CurveZMQMESSAGES",

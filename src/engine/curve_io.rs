@@ -13,6 +13,9 @@ use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
+/// What a MESSAGE adds to the frame it carries: its name, short nonce, tag and flags byte.
+const MESSAGE_OVERHEAD: u64 = 8 + 8 + 16 + 1;
+
 /// Bytes asked of the connection per read.
 const READ_CHUNK: usize = 64 * 1024;
 
@@ -34,13 +37,20 @@ pub struct CurveReader<R> {
 
 impl<R> CurveReader<R> {
     /// Reads from `inner`, starting with `leftover` (bytes the handshake read past READY).
-    pub fn new(inner: R, receiver: CurveReceiver, leftover: BytesMut) -> Self {
+    /// `max_size` is `maxMessageSize`: a MESSAGE frame that could only hold a larger frame is
+    /// refused on its header, before its bytes are buffered (as libzmq checks the outer frame).
+    pub fn new(
+        inner: R,
+        receiver: CurveReceiver,
+        leftover: BytesMut,
+        max_size: Option<u64>,
+    ) -> Self {
         Self {
             inner,
             receiver,
             raw: leftover,
             plain: BytesMut::new(),
-            decoder: Decoder::new(None),
+            decoder: Decoder::new(max_size.map(|m| m.saturating_add(MESSAGE_OVERHEAD))),
             scratch: vec![0; READ_CHUNK],
         }
     }
@@ -137,7 +147,8 @@ impl<W: AsyncWrite + Unpin> AsyncWrite for CurveWriter<W> {
         this.plain.extend_from_slice(buf);
         while let Some(frame) = this.decoder.decode(&mut this.plain).map_err(broken)? {
             this.sender
-                .seal_frame(frame.more, frame.command, &frame.body, &mut this.out);
+                .seal_frame(frame.more, frame.command, &frame.body, &mut this.out)
+                .map_err(broken)?;
         }
         // Start writing now; what the connection does not take yet goes out on the next write
         // or flush (the connection's writer flushes after every batch).

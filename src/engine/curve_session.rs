@@ -27,6 +27,9 @@ pub struct CurveReceiver {
     pub(crate) scratch: Vec<u8>,
 }
 
+/// The most a receiver's scratch buffer keeps between messages.
+const SCRATCH_KEEP: usize = 256 * 1024;
+
 /// MESSAGE flag bits inside the box.
 const MORE: u8 = 0x01;
 const COMMAND: u8 = 0x02;
@@ -35,9 +38,16 @@ impl CurveSender {
     /// Appends one frame (`more`, `command`, `body`) to `out` as an encoded MESSAGE, boxed in
     /// place (one copy of the body, no allocation past `out`'s growth). It goes in a data frame,
     /// as libzmq sends it (and expects it: RFC 26 calls MESSAGE a command).
-    pub fn seal_frame(&mut self, more: bool, command: bool, body: &[u8], out: &mut BytesMut) {
+    pub fn seal_frame(
+        &mut self,
+        more: bool,
+        command: bool,
+        body: &[u8],
+        out: &mut BytesMut,
+    ) -> Result<(), ProtocolError> {
         let short = self.next.to_be_bytes();
         self.next += 1;
+        let start = out.len();
         let boxed_len = TAG + 1 + body.len();
         super::codec::put_any_header(out, 8 + 8 + boxed_len, false, false);
         out.reserve(16 + boxed_len);
@@ -48,12 +58,20 @@ impl CurveSender {
         out.put_u8((u8::from(more) * MORE) | (u8::from(command) * COMMAND));
         out.extend_from_slice(body);
         let n = nonce(self.prefix, &short);
-        // Only fails for associated data, which is never passed.
-        if let Ok(tag) = self
+        // Fails only for associated data, which is never passed; if it ever did, the plain
+        // bytes just written are taken back, so nothing unboxed can go out.
+        match self
             .key
             .encrypt_in_place_detached(&n, b"", &mut out[tag_at + TAG..])
         {
-            out[tag_at..tag_at + TAG].copy_from_slice(&tag);
+            Ok(tag) => {
+                out[tag_at..tag_at + TAG].copy_from_slice(&tag);
+                Ok(())
+            }
+            Err(_) => {
+                out.truncate(start);
+                Err(failed())
+            }
         }
     }
 }
@@ -82,6 +100,10 @@ impl CurveReceiver {
         let body = &self.scratch[1..];
         super::codec::put_any_header(plain, body.len(), flags & MORE != 0, flags & COMMAND != 0);
         plain.extend_from_slice(body);
+        // One large message must not pin its size in memory for the rest of the connection.
+        if self.scratch.capacity() > SCRATCH_KEEP {
+            self.scratch = Vec::new();
+        }
         Ok(())
     }
 

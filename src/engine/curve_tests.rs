@@ -14,7 +14,7 @@ fn pair() -> Pair {
     let (server_public, server_secret) = curve_key_pair();
     let (client_public, client_secret) = curve_key_pair();
     Pair {
-        client: CurveClient::new(client_public, client_secret, server_public),
+        client: CurveClient::new(client_public, client_secret, server_public).unwrap(),
         server: CurveServer::new(server_public, server_secret),
     }
 }
@@ -24,7 +24,7 @@ fn established() -> (CurveSender, CurveReceiver, CurveSender, CurveReceiver) {
         mut client,
         mut server,
     } = pair();
-    let welcome = server.welcome(&client.hello()).unwrap();
+    let welcome = server.welcome(&client.hello().unwrap()).unwrap();
     let initiate = client.initiate(&welcome, b"client-meta").unwrap();
     let init = server.initiate(&initiate).unwrap();
     assert_eq!(init.metadata, b"client-meta");
@@ -56,7 +56,7 @@ fn command_sizes_follow_rfc26() {
         mut client,
         mut server,
     } = pair();
-    let hello = client.hello();
+    let hello = client.hello().unwrap();
     assert_eq!(hello.len(), 194, "HELLO is 200 bytes with its name");
     assert_eq!(&hello[..2], &[1, 0]);
     assert!(hello[2..74].iter().all(|&b| b == 0), "72 bytes of padding");
@@ -76,9 +76,9 @@ fn command_sizes_follow_rfc26() {
 fn client_key_reaches_the_server() {
     let (server_public, server_secret) = curve_key_pair();
     let (client_public, client_secret) = curve_key_pair();
-    let mut client = CurveClient::new(client_public, client_secret, server_public);
+    let mut client = CurveClient::new(client_public, client_secret, server_public).unwrap();
     let mut server = CurveServer::new(server_public, server_secret);
-    let welcome = server.welcome(&client.hello()).unwrap();
+    let welcome = server.welcome(&client.hello().unwrap()).unwrap();
     let init = server
         .initiate(&client.initiate(&welcome, b"").unwrap())
         .unwrap();
@@ -89,12 +89,12 @@ fn client_key_reaches_the_server() {
 fn messages_round_trip_both_ways_with_flags() {
     let (mut c_tx, mut c_rx, mut s_tx, mut s_rx) = established();
     let mut out = BytesMut::new();
-    c_tx.seal_frame(true, false, b"hello", &mut out);
+    c_tx.seal_frame(true, false, b"hello", &mut out).unwrap();
     let (more, command, body) = s_rx.open_message(&message_data(&out)).unwrap();
     assert!(more && !command);
     assert_eq!(&body[..], b"hello");
     let mut out = BytesMut::new();
-    s_tx.seal_frame(false, true, b"\x04PING", &mut out);
+    s_tx.seal_frame(false, true, b"\x04PING", &mut out).unwrap();
     let (more, command, body) = c_rx.open_message(&message_data(&out)).unwrap();
     assert!(!more && command);
     assert_eq!(&body[..], b"\x04PING");
@@ -104,7 +104,7 @@ fn messages_round_trip_both_ways_with_flags() {
 fn replayed_message_is_refused() {
     let (mut c_tx, _, _, mut s_rx) = established();
     let mut out = BytesMut::new();
-    c_tx.seal_frame(false, false, b"once", &mut out);
+    c_tx.seal_frame(false, false, b"once", &mut out).unwrap();
     let data = message_data(&out);
     s_rx.open_message(&data).unwrap();
     assert_eq!(s_rx.open_message(&data), Err(ProtocolError::Cryptographic));
@@ -114,8 +114,8 @@ fn replayed_message_is_refused() {
 fn reordered_messages_are_refused() {
     let (mut c_tx, _, _, mut s_rx) = established();
     let (mut first, mut second) = (BytesMut::new(), BytesMut::new());
-    c_tx.seal_frame(false, false, b"1", &mut first);
-    c_tx.seal_frame(false, false, b"2", &mut second);
+    c_tx.seal_frame(false, false, b"1", &mut first).unwrap();
+    c_tx.seal_frame(false, false, b"2", &mut second).unwrap();
     s_rx.open_message(&message_data(&second)).unwrap();
     assert_eq!(
         s_rx.open_message(&message_data(&first)),
@@ -127,7 +127,7 @@ fn reordered_messages_are_refused() {
 fn forged_or_truncated_box_is_refused() {
     let (mut c_tx, _, _, mut s_rx) = established();
     let mut out = BytesMut::new();
-    c_tx.seal_frame(false, false, b"payload", &mut out);
+    c_tx.seal_frame(false, false, b"payload", &mut out).unwrap();
     let mut data = message_data(&out);
     let last = data.len() - 1;
     data[last] ^= 1;
@@ -147,7 +147,7 @@ fn a_message_in_our_own_direction_is_refused() {
     // A box the server sent, reflected back to it, uses the other direction's nonce prefix.
     let (_, _, mut s_tx, mut s_rx) = established();
     let mut out = BytesMut::new();
-    s_tx.seal_frame(false, false, b"mirror", &mut out);
+    s_tx.seal_frame(false, false, b"mirror", &mut out).unwrap();
     assert_eq!(
         s_rx.open_message(&message_data(&out)),
         Err(ProtocolError::Cryptographic)
@@ -159,10 +159,10 @@ fn wrong_server_key_fails_at_hello() {
     let (server_public, server_secret) = curve_key_pair();
     let (other_public, _) = curve_key_pair();
     let (client_public, client_secret) = curve_key_pair();
-    let mut client = CurveClient::new(client_public, client_secret, other_public);
+    let mut client = CurveClient::new(client_public, client_secret, other_public).unwrap();
     let mut server = CurveServer::new(server_public, server_secret);
     assert_eq!(
-        server.welcome(&client.hello()).err(),
+        server.welcome(&client.hello().unwrap()).err(),
         Some(ProtocolError::Cryptographic)
     );
 }
@@ -174,7 +174,7 @@ fn tampered_cookie_or_vouch_fails_at_initiate() {
             mut client,
             mut server,
         } = pair();
-        let welcome = server.welcome(&client.hello()).unwrap();
+        let welcome = server.welcome(&client.hello().unwrap()).unwrap();
         let mut initiate = client.initiate(&welcome, b"").unwrap();
         initiate[at] ^= 0x80;
         assert!(server.initiate(&initiate).is_err(), "byte {at} flipped");
@@ -191,7 +191,7 @@ fn malformed_lengths_are_refused_without_panicking() {
     assert!(server.welcome(&[1u8; 193]).is_err());
     assert!(client.initiate(&[0u8; 10], b"").is_err());
     assert!(server.initiate(&[0u8; 300]).is_err());
-    let welcome = server.welcome(&client.hello()).unwrap();
+    let welcome = server.welcome(&client.hello().unwrap()).unwrap();
     client.initiate(&welcome, b"").unwrap();
     assert!(client.ready(&[0u8; 3]).is_err());
 }
@@ -217,11 +217,46 @@ fn random_bytes_of_boundary_lengths_never_panic() {
         assert!(server.initiate(&junk).is_err());
         assert!(client.initiate(&junk, b"").is_err());
         // After a real WELCOME the server takes INITIATE, and the client READY: still refused.
-        let welcome = server.welcome(&client.hello()).unwrap();
+        let welcome = server.welcome(&client.hello().unwrap()).unwrap();
         client.initiate(&welcome, b"").unwrap();
         assert!(server.initiate(&junk).is_err());
         assert!(client.ready(&junk).is_err());
         let (_, _, _, mut s_rx) = established();
         assert!(s_rx.open_into(&junk, &mut BytesMut::new()).is_err());
+    }
+}
+
+#[test]
+fn small_order_keys_are_refused() {
+    use crypto_box::aead::AeadInPlace;
+    // With a small-order C' the shared secret is all zeros whatever the server's secret key, so
+    // anyone could box a HELLO the server opens. Build exactly that HELLO.
+    let (server_public, server_secret) = curve_key_pair();
+    let mut server = CurveServer::new(server_public, server_secret);
+    let zero = crypto_box::PublicKey::from([0u8; 32]);
+    let anyone = crypto_box::SecretKey::generate(&mut rand_core::OsRng);
+    let forged_key = crypto_box::SalsaBox::new(&zero, &anyone);
+    let short = 1u64.to_be_bytes();
+    let mut zeros = [0u8; 64];
+    let tag = forged_key
+        .encrypt_in_place_detached(&nonce(b"CurveZMQHELLO---", &short), b"", &mut zeros)
+        .unwrap();
+    let mut hello = vec![1, 0];
+    hello.extend_from_slice(&[0u8; 72]);
+    hello.extend_from_slice(&[0u8; 32]);
+    hello.extend_from_slice(&short);
+    hello.extend_from_slice(&tag);
+    hello.extend_from_slice(&zeros);
+    assert_eq!(hello.len(), HELLO_DATA);
+    assert_eq!(
+        server.welcome(&hello).err(),
+        Some(ProtocolError::Cryptographic)
+    );
+    // A client configured with a small-order server key does not even start.
+    let (public, secret) = curve_key_pair();
+    let mut one = [0u8; 32];
+    one[0] = 1;
+    for bad in [[0u8; 32], one] {
+        assert!(CurveClient::new(public, secret, bad).is_err());
     }
 }

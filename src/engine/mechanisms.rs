@@ -82,11 +82,11 @@ where
 {
     let security = hs.security;
     let secret: Key = security.secret_key.ok_or_else(missing_keys)?;
-    let public = security.public_key.unwrap_or_else(|| curve_public(&secret));
     if !security.as_server {
+        let public = security.public_key.unwrap_or_else(|| curve_public(&secret));
         let server = security.server_key.ok_or_else(missing_keys)?;
-        let mut client = CurveClient::new(public, secret, server);
-        io.send("HELLO", &client.hello()).await?;
+        let mut client = CurveClient::new(public, secret, server)?;
+        io.send("HELLO", &client.hello()?).await?;
         let welcome = io.expect("WELCOME").await?;
         io.send("INITIATE", &client.initiate(&welcome, &our_metadata(hs))?)
             .await?;
@@ -94,7 +94,9 @@ where
         let (metadata, sender, receiver) = client.ready(&ready)?;
         return Ok((Bytes::from(metadata), Bytes::new(), (sender, receiver)));
     }
-    let mut server = CurveServer::new(public, secret);
+    // The vouch names the server's public key: the one that belongs to its secret key, whatever
+    // `curvePublicKey` says (libzmq checks only the vouched transient key).
+    let mut server = CurveServer::new(curve_public(&secret), secret);
     let hello = io.expect("HELLO").await?;
     io.send("WELCOME", &server.welcome(&hello)?).await?;
     let initiate = io.expect("INITIATE").await?;

@@ -234,11 +234,11 @@ async fn raw_curve_client(
     let mut greeting = [0u8; 64];
     stream.read_exact(&mut greeting).await.unwrap();
     let (public, secret) = curve_key_pair();
-    let mut client = CurveClient::new(public, secret, server_key);
+    let mut client = CurveClient::new(public, secret, server_key).unwrap();
     let mut buf = bytes::BytesMut::new();
     let mut decoder = Decoder::new(None);
     let mut out = bytes::BytesMut::new();
-    codec::encode_command(&mut out, "HELLO", &client.hello());
+    codec::encode_command(&mut out, "HELLO", &client.hello().unwrap());
     stream.write_all(&out).await.unwrap();
     let mut next = async |stream: &mut tokio::net::TcpStream, buf: &mut bytes::BytesMut| loop {
         if let Some(frame) = decoder.decode(buf).unwrap() {
@@ -269,7 +269,9 @@ async fn replayed_or_forged_boxes_drop_the_connection_and_the_socket_keeps_servi
     for attack in ["replay", "forge", "truncate"] {
         let (mut stream, mut sender, _) = raw_curve_client(&ep, server_public).await;
         let mut first = bytes::BytesMut::new();
-        sender.seal_frame(false, false, attack.as_bytes(), &mut first);
+        sender
+            .seal_frame(false, false, attack.as_bytes(), &mut first)
+            .unwrap();
         stream.write_all(&first).await.unwrap();
         assert_eq!(
             text(&recv(&server).await),
@@ -282,7 +284,9 @@ async fn replayed_or_forged_boxes_drop_the_connection_and_the_socket_keeps_servi
             "forge" => {
                 // A fresh nonce, so only the tag is wrong.
                 let mut fresh = bytes::BytesMut::new();
-                sender.seal_frame(false, false, attack.as_bytes(), &mut fresh);
+                sender
+                    .seal_frame(false, false, attack.as_bytes(), &mut fresh)
+                    .unwrap();
                 let mut forged = fresh.clone();
                 let end = forged.len() - 1;
                 forged[end] ^= 1;
@@ -305,5 +309,22 @@ async fn replayed_or_forged_boxes_drop_the_connection_and_the_socket_keeps_servi
     send(&client, msg(&["still serving"])).await;
     assert_eq!(text(&recv(&server).await), ["still serving"]);
     client.close();
+    server.close();
+}
+
+#[tokio::test]
+async fn max_message_size_applies_to_curve_frames_on_their_header() {
+    use tokio::io::AsyncWriteExt;
+    let (server, server_public) = curve_server(9107);
+    server.set_option(Opt::MaxMessageSize, 1000).unwrap();
+    server.observe();
+    let ep = server.bind("tcp://127.0.0.1:*").unwrap().await.unwrap();
+    let (mut stream, _, _) = raw_curve_client(&ep, server_public).await;
+    // A MESSAGE declaring 1 MiB: refused on its header, not buffered until it all arrives.
+    let mut header = bytes::BytesMut::new();
+    crate::engine::codec::put_any_header(&mut header, 1 << 20, false, false);
+    header.extend_from_slice(b"\x07MESSAGE");
+    stream.write_all(&header).await.unwrap();
+    event(&server, EventKind::Disconnect).await;
     server.close();
 }

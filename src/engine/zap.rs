@@ -16,8 +16,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// The inproc name ZAP handlers bind (RFC 27).
 pub const ZAP_ENDPOINT: &str = "zeromq.zap.01";
 
-/// What a handshake asks ZAP.
-#[derive(Debug, Clone)]
+/// What a handshake asks ZAP. Its `Debug` leaves the credentials out (a PLAIN password).
+#[derive(Clone)]
 pub struct ZapRequest {
     /// The socket's `zapDomain`.
     pub domain: Bytes,
@@ -29,6 +29,17 @@ pub struct ZapRequest {
     pub mechanism: &'static str,
     /// PLAIN: user name and password; CURVE: the client's 32-byte public key.
     pub credentials: Vec<Bytes>,
+}
+
+impl std::fmt::Debug for ZapRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ZapRequest")
+            .field("domain", &self.domain)
+            .field("address", &self.address)
+            .field("mechanism", &self.mechanism)
+            .field("credentials", &self.credentials.len())
+            .finish_non_exhaustive()
+    }
 }
 
 /// ZAP's answer.
@@ -83,8 +94,9 @@ impl Authenticator for InprocZap {
             }
             match self.exchange(request).await {
                 Ok(verdict) => verdict,
-                // The handler went away mid-request: as if there were none.
-                Err(_) => ZapVerdict::NoHandler,
+                // A handler is bound but could not be asked: refuse, never let a client in
+                // unauthenticated (CURVE takes "no handler" as leave to admit).
+                Err(_) => ZapVerdict::Malformed("ERR_ZAP_UNSPECIFIED"),
             }
         })
     }
