@@ -179,7 +179,7 @@ where
         }
     }
     io.send("READY", &our_metadata(hs)).await?;
-    io.expect("READY").await
+    io.expect_command("READY").await
 }
 
 /// A ZAP request for this handshake.
@@ -272,7 +272,10 @@ where
     }
 
     /// The next command, which must be `name`: its data.
-    pub(crate) async fn expect(&mut self, name: &'static str) -> Result<Bytes, HandshakeError> {
+    pub(crate) async fn expect_command(
+        &mut self,
+        name: &'static str,
+    ) -> Result<Bytes, HandshakeError> {
         let (got, data) = self.recv().await?;
         if got != name {
             return Err(if name == "READY" {

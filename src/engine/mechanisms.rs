@@ -30,11 +30,11 @@ where
             hello.extend_from_slice(field);
         }
         io.send("HELLO", &hello).await?;
-        io.expect("WELCOME").await?;
+        io.expect_command("WELCOME").await?;
         io.send("INITIATE", &our_metadata(hs)).await?;
-        return Ok((io.expect("READY").await?, Bytes::new()));
+        return Ok((io.expect_command("READY").await?, Bytes::new()));
     }
-    let hello = io.expect("HELLO").await?;
+    let hello = io.expect_command("HELLO").await?;
     let (username, rest) = short_field(&hello)?;
     let (password, rest) = short_field(&rest)?;
     if !rest.is_empty() {
@@ -51,7 +51,7 @@ where
         return Err(io.refuse(verdict).await);
     };
     io.send("WELCOME", b"").await?;
-    let metadata = io.expect("INITIATE").await?;
+    let metadata = io.expect_command("INITIATE").await?;
     io.send("READY", &our_metadata(hs)).await?;
     Ok((metadata, user_id))
 }
@@ -87,19 +87,19 @@ where
         let server = security.server_key.ok_or_else(missing_keys)?;
         let mut client = CurveClient::new(public, secret, server)?;
         io.send("HELLO", &client.hello()?).await?;
-        let welcome = io.expect("WELCOME").await?;
+        let welcome = io.expect_command("WELCOME").await?;
         io.send("INITIATE", &client.initiate(&welcome, &our_metadata(hs))?)
             .await?;
-        let ready = io.expect("READY").await?;
+        let ready = io.expect_command("READY").await?;
         let (metadata, sender, receiver) = client.ready(&ready)?;
         return Ok((Bytes::from(metadata), Bytes::new(), (sender, receiver)));
     }
     // The vouch names the server's public key: the one that belongs to its secret key, whatever
     // `curvePublicKey` says (libzmq checks only the vouched transient key).
     let mut server = CurveServer::new(curve_public(&secret), secret);
-    let hello = io.expect("HELLO").await?;
+    let hello = io.expect_command("HELLO").await?;
     io.send("WELCOME", &server.welcome(&hello)?).await?;
-    let initiate = io.expect("INITIATE").await?;
+    let initiate = io.expect_command("INITIATE").await?;
     let initiated = server.initiate(&initiate)?;
     let client_key = Bytes::copy_from_slice(&initiated.client_key);
     let verdict = match hs.zap {

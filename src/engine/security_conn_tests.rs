@@ -70,6 +70,9 @@ async fn curve_carries_messages_both_ways_with_heartbeats() {
     let (server, client) = curve_sockets(9101, None);
     for s in [&server, &client] {
         s.set_option(Opt::HeartbeatInterval, 20).unwrap();
+        // A PING unanswered for 60 ms drops the peer: PONGs must make it through the boxes.
+        s.set_option(Opt::HeartbeatTimeout, 60).unwrap();
+        s.observe();
     }
     let ep = server.bind("tcp://127.0.0.1:*").unwrap().await.unwrap();
     client.connect(&ep).unwrap();
@@ -78,8 +81,17 @@ async fn curve_carries_messages_both_ways_with_heartbeats() {
     let big = Bytes::from(vec![7u8; 200_000]);
     send(&server, vec![big.clone()]).await;
     assert_eq!(recv(&client).await, vec![big]);
-    // Several heartbeat intervals of PINGs and PONGs, boxed like messages, and still talking.
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    // Idle for several heartbeat timeouts: only boxed PINGs and PONGs keep the connection. A
+    // drop would show as a disconnect event (absence needs a window; no ordering depends on it).
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    for s in [&server, &client] {
+        let mut seen = Vec::new();
+        s.take_events(&mut seen, 100);
+        assert!(
+            seen.iter().all(|e| e.kind != EventKind::Disconnect),
+            "{seen:?}"
+        );
+    }
     send(&client, msg(&["after pings"])).await;
     assert_eq!(text(&recv(&server).await), ["after pings"]);
     server.close();
