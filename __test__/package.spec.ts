@@ -68,6 +68,18 @@ test.serial("ESM and CommonJS entries export the same names", async (t) => {
   t.deepEqual(Object.keys(esm).filter((k) => k !== "default").sort(), cjs)
 })
 
+test.serial("without the platform package or a local build, loading fails with ERR_ZEROMQ_RS_NO_ADDON and says what to do", (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zeromq-rs-noaddon-"))
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
+  for (const file of ["index.js", "binding.js", "package.json"]) fs.copyFileSync(path.join(root, file), path.join(dir, file))
+  fs.cpSync(path.join(root, "lib"), path.join(dir, "lib"), { recursive: true })
+  const probe = "try { require('./') } catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })) }"
+  const { code, message } = JSON.parse(run(process.execPath, ["-e", probe], dir).trim())
+  t.is(code, "ERR_ZEROMQ_RS_NO_ADDON")
+  t.regex(message, /prebuilt package zeromq-rs-[a-z0-9-]+ nor a local build/)
+  t.regex(message, /npm run build/)
+})
+
 const installed = supported ? test.serial : test.skip
 installed("packed tarballs install without Rust or a registry, and TypeScript consumers (ESM, CommonJS) run", (t) => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "zeromq-rs-pack-"))
